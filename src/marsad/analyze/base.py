@@ -1,0 +1,14 @@
+"""The Analysis every pipeline starts from: sentences and tokens of the document text."""
+
+from __future__ import annotations
+
+from marsad.model import Analysis, Document
+from marsad.text.segment import document_sentences, tokenize
+
+
+def base_analysis(doc: Document) -> Analysis:
+    return Analysis(
+        document=doc,
+        sentences=document_sentences(doc.title, doc.paragraphs),
+        tokens=tokenize(doc.text),
+    )

@@ -1,0 +1,74 @@
+"""The ``marsad`` command: a thin layer over the public API.
+
+Each capability keeps its commands in its own module here (``cli/ner.py``, ...), exposing
+``register(sub, groups)``: ``sub`` is the top-level subparsers object and ``groups`` holds
+the subparsers of the shared verbs ``train``, ``eval`` and ``bench`` so that
+``marsad train ner`` and ``marsad train topic`` live beside each other. A handler is set
+with ``parser.set_defaults(func=handler)`` and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from marsad.errors import MarsadError
+
+# command modules, in --help order; each owns its subcommands
+COMMAND_MODULES = [
+    "marsad.cli.core",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marsad",
+        description="marsad (مرصد): Arabic news to a searchable record of who did what to "
+        "whom, where and when.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    groups = {}
+    for verb, help_ in (
+        ("train", "train a model from annotated data"),
+        ("eval", "score a model or stage on annotated data"),
+        ("bench", "measure throughput and memory"),
+    ):
+        p = sub.add_parser(verb, help=help_, description=help_)
+        groups[verb] = p.add_subparsers(dest="what", metavar="WHAT")
+        p.set_defaults(func=lambda a, p=p: (p.print_help(), 2)[1])
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, groups)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return "marsad " + version("marsad")
+    except PackageNotFoundError:
+        return "marsad (not installed)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except MarsadError as exc:
+        print(f"marsad: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("marsad: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

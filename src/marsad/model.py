@@ -1,0 +1,221 @@
+"""The data contract between stages: Document in, Analysis out.
+
+Every offset (``start``/``end``) in an :class:`Analysis` indexes ``analysis.text``, which is
+``document.text``: the headline, a blank line, then the body paragraphs joined by blank
+lines. The original characters are never altered, so the UI can highlight exactly and
+``text[start:end] == span.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from marsad.text.normalize import normalize_for_match
+
+PARAGRAPH_SEP = "\n\n"
+
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+EVENT_STATUSES = ("occurred", "planned", "threatened", "claimed", "denied")
+PLOVER_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+
+
+def document_id(title: str, paragraphs: list[str]) -> str:
+    """Stable id: a hash of the normalized headline and body, so copies that differ only in
+    spelling variants, diacritics or whitespace get the same id."""
+    norm = normalize_for_match(title) + "\n" + normalize_for_match(" ".join(paragraphs))
+    norm = " ".join(norm.split())
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Document:
+    """A clean article: what ingest produces and analyze consumes."""
+
+    title: str
+    paragraphs: list[str]
+    id: str = ""
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None  # ISO date or datetime
+    language: str | None = None  # ISO 639-1, e.g. "ar"
+    author: str | None = None
+    site_name: str | None = None
+    agency: str | None = None  # e.g. "رويترز" taken out of the body
+    dateline: str | None = None  # e.g. "بيروت" taken out of the body
+    origin: str | None = None  # where it was read from: path, path:line, archive member
+    external_id: str | None = None  # the id the input gave (jsonl "id")
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = document_id(self.title, self.paragraphs)
+
+    @property
+    def body(self) -> str:
+        return PARAGRAPH_SEP.join(self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        """Headline + blank line + body: the string every Analysis offset refers to."""
+        if self.title:
+            return self.title + PARAGRAPH_SEP + self.body
+        return self.body
+
+    @property
+    def body_offset(self) -> int:
+        return len(self.title) + len(PARAGRAPH_SEP) if self.title else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Document:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    entity_id: str | None = None
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    paragraph: int  # -1 for the headline, else index into document.paragraphs
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: str  # PER | ORG | LOC | MISC
+    entity_id: str | None = None
+    score: float | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    name_ar: str
+    name_en: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+    kind: str | None = None  # e.g. city, country, region, armed_group, government, media
+    local: bool = False  # True when not in the knowledge base (id from name + type)
+
+
+@dataclass
+class Event:
+    type: str  # PLOVER
+    status: str  # occurred | planned | threatened | claimed | denied
+    trigger: Span
+    sentence: int
+    confidence: float
+    mode: str | None = None
+    source: Span | None = None
+    target: Span | None = None
+    location: Span | None = None
+    place: dict[str, Any] | None = None  # resolved place: name_en, country, lat, lon, geonames_id
+    date: str | None = None  # ISO date, or "start/end" range
+    reporter: Span | None = None  # who reported it ("قالت الرسالة إن ...")
+    mentions: list[Span] = field(default_factory=list)  # further mentions of the same event
+
+
+@dataclass
+class Topic:
+    label: str
+    score: float
+
+
+@dataclass
+class Analysis:
+    """Everything marsad learned about one document; stages fill it in turn."""
+
+    document: Document
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    topic: Topic | None = None
+    keywords: list[str] = field(default_factory=list)
+    summary: list[int] = field(default_factory=list)  # sentence indexes
+    signature: list[int] | None = None  # near-duplicate fingerprint (MinHash values)
+    story_id: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. "skipped: language is en"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    def sentence_text(self, i: int) -> str:
+        s = self.sentences[i]
+        return self.text[s.start : s.end]
+
+    def to_dict(self, *, tokens: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        if not tokens:
+            d.pop("tokens")
+        return d
+
+    def to_json(self, *, indent: int | None = None, tokens: bool = False) -> str:
+        return json.dumps(self.to_dict(tokens=tokens), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Analysis:
+        def span(x: dict | None) -> Span | None:
+            return Span(**x) if x else None
+
+        events = []
+        for e in d.get("events", []):
+            e = dict(e)
+            e["trigger"] = Span(**e["trigger"])
+            for k in ("source", "target", "location", "reporter"):
+                e[k] = span(e.get(k))
+            e["mentions"] = [Span(**m) for m in e.get("mentions", [])]
+            events.append(Event(**e))
+        topic = d.get("topic")
+        return cls(
+            document=Document.from_dict(d["document"]),
+            sentences=[Sentence(**s) for s in d.get("sentences", [])],
+            tokens=[Token(**t) for t in d.get("tokens", [])],
+            mentions=[Mention(**m) for m in d.get("mentions", [])],
+            entities=[Entity(**e) for e in d.get("entities", [])],
+            events=events,
+            topic=Topic(**topic) if topic else None,
+            keywords=list(d.get("keywords", [])),
+            summary=list(d.get("summary", [])),
+            signature=d.get("signature"),
+            story_id=d.get("story_id"),
+            notes=list(d.get("notes", [])),
+            extras=dict(d.get("extras", {})),
+        )
+
+    @classmethod
+    def from_json(cls, s: str) -> Analysis:
+        return cls.from_dict(json.loads(s))
