@@ -13,8 +13,6 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from marsad.text.normalize import normalize_for_match
-
 PARAGRAPH_SEP = "\n\n"
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -28,6 +26,8 @@ PLOVER_TYPES = (
 def document_id(title: str, paragraphs: list[str]) -> str:
     """Stable id: a hash of the normalized headline and body, so copies that differ only in
     spelling variants, diacritics or whitespace get the same id."""
+    from marsad.text.normalize import normalize_for_match
+
     norm = normalize_for_match(title) + "\n" + normalize_for_match(" ".join(paragraphs))
     norm = " ".join(norm.split())
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from marsad.errors import StageError
+from marsad.errors import InputError, StageError
 from marsad.model import Analysis, Document
 
 Stage = Callable[[Analysis], Analysis]
@@ -63,7 +63,9 @@ class Pipeline:
         off = set(self.disable)
         unknown = [n for n in [*self.names, *off] if n not in specs]
         if unknown:
-            raise KeyError(f"unknown stage(s) {unknown}; known: {', '.join(specs)}")
+            raise InputError(
+                f"unknown stage(s) {', '.join(unknown)}", fix=f"known stages: {', '.join(specs)}"
+            )
         self.names = [n for n in self.names if n not in off]
         self._specs = [specs[n] for n in self.names]
 
@@ -92,6 +94,13 @@ class Pipeline:
         return analysis
 
 
+# the data flow: each stage may read what the ones before it wrote
+STAGE_ORDER = ("ner", "link", "events", "topic", "keywords", "summary", "signature")
+
+
 def default_pipeline(*, disable: Iterable[str] = ()) -> Pipeline:
-    """Every registered stage, in the order they were registered in ``stages.py``."""
-    return Pipeline(list(registered()), disable=disable)
+    """Every registered stage, in STAGE_ORDER (any others after them)."""
+    names = list(registered())
+    rank = {n: i for i, n in enumerate(STAGE_ORDER)}
+    names.sort(key=lambda n: rank.get(n, len(rank)))
+    return Pipeline(names, disable=disable)

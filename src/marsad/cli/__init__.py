@@ -18,6 +18,7 @@ from marsad.errors import MarsadError
 # command modules, in --help order; each owns its subcommands
 COMMAND_MODULES = [
     "marsad.cli.core",
+    "marsad.cli.demo",
 ]
 
 

@@ -1,0 +1,260 @@
+"""Foundation commands: ingest, analyze, search, show, stats, bench ingest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from marsad.cli.render import print_analysis, print_hit, print_stats
+
+DB_HELP = "database: a SQLite file (default: marsad.db or $MARSAD_DB) or postgresql://…"
+
+
+def default_db() -> str:
+    return os.environ.get("MARSAD_DB", "marsad.db")
+
+
+def add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help=DB_HELP)
+
+
+def db_of(args: argparse.Namespace) -> str:
+    return args.db or default_db()
+
+
+def _stages(value: str | None) -> list[str]:
+    return [s.strip() for s in (value or "").split(",") if s.strip()]
+
+
+def register(sub: argparse._SubParsersAction, groups: dict) -> None:
+    p = sub.add_parser(
+        "ingest", help="read, analyse and store articles",
+        description="Read articles (txt, html, jsonl, RSS/Atom, WARC, folders, zip/tar.gz, "
+        "or - for stdin), analyse them and store them. Re-ingesting is safe: known articles "
+        "(same content or same URL) are skipped.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    add_db(p)
+    p.add_argument("--no-analyze", action="store_true", help="store text only (no NER, events …)")
+    p.add_argument("--disable", metavar="STAGES", help="comma-separated stages to skip, e.g. ner,events")
+    p.add_argument("--batch", type=int, default=64, help="documents per transaction (default 64)")
+    p.add_argument("--engine", choices=["inprocess", "dask"], default="inprocess")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (engine dask)")
+    p.add_argument("--partitions", type=int, default=None, help="Dask partitions (engine dask)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "analyze", help="print the analysis of articles without storing them",
+        description="Analyse each input document and print the result (one JSON object per "
+        "document per line with --json).",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per document per line")
+    p.add_argument("--tokens", action="store_true", help="include tokens in --json output")
+    p.add_argument("--disable", metavar="STAGES", help="comma-separated stages to skip")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser(
+        "search", help="full-text search",
+        description='Search the database. Syntax: words (any inflection), "exact phrase", '
+        "a OR b, -excluded, and filters source:NAME from:YYYY-MM-DD to:YYYY-MM-DD "
+        'topic:sport lang:ar entity:"داعش" country:SY type:ASSAULT.',
+    )
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    add_db(p)
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--all-copies", action="store_true", help="do not collapse near-duplicates")
+    p.add_argument("--json", action="store_true", help="one JSON object per hit per line")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("show", help="show one stored document and its analysis")
+    p.add_argument("id")
+    add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("stats", help="what the database holds")
+    add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = groups["bench"].add_parser(
+        "ingest", help="documents/s and peak memory of ingest",
+        description="Ingest N articles of SaudiNewsNet (or --input) into a fresh temporary "
+        "database and print documents/s and peak memory.",
+    )
+    p.add_argument("--n", type=int, default=2000)
+    p.add_argument("--input", help="a .jsonl(.gz) file to use instead of SaudiNewsNet")
+    p.add_argument("--stages", default="none",
+                   help="stages to run: none (ingest+index only, default), all, or a list")
+    p.set_defaults(func=cmd_bench_ingest)
+
+
+def _pipeline(args: argparse.Namespace):
+    from marsad.analyze.pipeline import default_pipeline
+
+    return default_pipeline(disable=_stages(getattr(args, "disable", None)))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    import marsad
+    from marsad.ingest import count_inputs
+
+    if args.engine == "dask":
+        from marsad.run.dask import ingest_dask  # type: ignore[import-not-found]
+
+        with marsad.open(db_of(args)) as store:
+            report = ingest_dask(
+                store, args.paths, scheduler=args.scheduler, partitions=args.partitions,
+                disable=_stages(args.disable), analyze=not args.no_analyze,
+            )
+    else:
+        with marsad.open(db_of(args)) as store:
+            report = store.ingest(
+                args.paths,
+                pipeline=None if args.no_analyze else _pipeline(args),
+                analyze=not args.no_analyze,
+                batch_size=max(1, args.batch),
+                progress=False if args.quiet else None,
+                total=count_inputs(args.paths),
+            )
+    print(f"ingest: {report.summary()} → {db_of(args)}")
+    return 1 if report.failed else 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from marsad.ingest import read_paths
+
+    pipe = _pipeline(args)
+    failed = 0
+    for r in read_paths(args.paths):
+        if r.error:
+            failed += 1
+            print(f"marsad: {r.error}", file=sys.stderr)
+            continue
+        assert r.document is not None
+        a = pipe(r.document)
+        if args.json:
+            print(a.to_json(tokens=args.tokens), flush=True)
+        else:
+            print_analysis(a)
+    return 1 if failed else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import marsad
+
+    query = " ".join(args.query)
+    with marsad.open(db_of(args), readonly=True) as store:
+        res = store.search(query, limit=args.limit, offset=args.offset, collapse=not args.all_copies)
+    if args.json:
+        for h in res.hits:
+            d = {k: getattr(h, k) for k in ("id", "title", "source", "published", "score", "snippet")}
+            d.update(highlights=h.highlights, url=h.url, copies=h.copies)
+            print(json.dumps(d, ensure_ascii=False))
+        return 0
+    if not res.hits:
+        print(f"no results for {query!r}")
+        return 0
+    shown = f"{res.offset + 1}–{res.offset + len(res.hits)}"
+    print(f"{res.total} results for {query!r} (showing {shown})\n")
+    for i, h in enumerate(res.hits, res.offset + 1):
+        print_hit(i, h)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    import marsad
+
+    with marsad.open(db_of(args), readonly=True) as store:
+        a = store.get(args.id)
+    if a is None:
+        print(f"marsad: no document with id {args.id!r} (see `marsad search`)", file=sys.stderr)
+        return 1
+    if args.json:
+        print(a.to_json())
+    else:
+        print_analysis(a)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import marsad
+
+    with marsad.open(db_of(args)) as store:
+        s = store.stats()
+    if args.json:
+        print(json.dumps(s, ensure_ascii=False, indent=2))
+    else:
+        print_stats(s)
+    return 0
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_articles(n: int, path: str | None = None) -> list:
+    """N articles from SaudiNewsNet (or a .jsonl(.gz) file) as Documents, read up front so
+    the benchmark measures ingest, not decompression."""
+    import gzip
+
+    from marsad.data import corpus_path
+    from marsad.ingest import read_text
+
+    src = Path(path) if path else corpus_path("saudinewsnet", "articles.jsonl.gz")
+    opener = gzip.open if str(src).endswith(".gz") else open
+    docs = []
+    with opener(src, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            body = r.get("content") or r.get("text") or ""
+            if not body.strip():
+                continue
+            d = read_text(body, title=r.get("title") or "", origin=f"{src.name}:{len(docs) + 1}")
+            d.url, d.source, d.published = r.get("url"), r.get("source"), r.get("date_extracted")
+            docs.append(d)
+            if len(docs) >= n:
+                break
+    return docs
+
+
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    import marsad
+    from marsad.analyze.pipeline import Pipeline, default_pipeline, registered
+
+    docs = bench_articles(args.n, args.input)
+    if args.stages == "none":
+        pipe = Pipeline([])
+    elif args.stages == "all":
+        pipe = default_pipeline()
+    else:
+        pipe = Pipeline(_stages(args.stages))
+    # warm the models so their load time is not counted as throughput
+    if docs and pipe.names:
+        pipe(docs[0])
+        pipe.timings.clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        t0 = time.perf_counter()
+        with marsad.open(db) as store:
+            report = store.ingest(docs, pipeline=pipe, progress=False)
+        dt = time.perf_counter() - t0
+        size = db.stat().st_size / 2**20
+    print(f"bench ingest: {len(docs)} articles, stages: {', '.join(pipe.names) or 'none'} "
+          f"(registered: {', '.join(registered())})")
+    print(f"  {report.new} new, {report.known} known, {report.failed} failed")
+    print(f"  {len(docs) / dt:.0f} articles/s ({dt:.2f} s), peak RSS {peak_rss_mb():.0f} MB, "
+          f"database {size:.1f} MB")
+    for name, t in pipe.timings.items():
+        print(f"  stage {name}: {len(docs) / t if t else 0:.0f} articles/s")
+    return 0

@@ -1,0 +1,94 @@
+"""Human-readable terminal output for analyses, hits and stats."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from typing import Any
+
+from marsad.model import Analysis
+from marsad.store.base import SearchHit
+
+_BOLD = "\033[1m" if sys.stdout.isatty() else ""
+_END = "\033[0m" if sys.stdout.isatty() else ""
+
+
+def print_analysis(a: Analysis) -> None:
+    d = a.document
+    print(f"{_BOLD}{d.title or '(no headline)'}{_END}")
+    meta = [f"id {d.id}", f"lang {d.language or '?'}"]
+    for k in ("source", "published", "url", "agency", "dateline", "author"):
+        v = getattr(d, k)
+        if v:
+            meta.append(f"{k} {v}")
+    print("  " + " · ".join(meta))
+    print(f"  {len(d.paragraphs)} paragraphs, {len(a.sentences)} sentences, {len(a.tokens)} tokens")
+    for n in a.notes:
+        print(f"  note: {n}")
+    if a.topic:
+        print(f"  topic: {a.topic.label} ({a.topic.score:.2f})")
+    if a.keywords:
+        print(f"  keywords: {'، '.join(a.keywords)}")
+    if a.mentions:
+        by_type: dict[str, Counter] = defaultdict(Counter)
+        for m in a.mentions:
+            by_type[m.type][m.text] += 1
+        print("  mentions:")
+        for t in sorted(by_type):
+            items = ", ".join(f"{k}×{v}" if v > 1 else k for k, v in by_type[t].most_common())
+            print(f"    {t}: {items}")
+    if a.entities:
+        print("  entities:")
+        for e in a.entities:
+            extra = " ".join(x for x in (e.name_en, e.country, e.wikidata, e.kind) if x)
+            where = f" ({e.lat:.2f}, {e.lon:.2f})" if e.lat is not None and e.lon is not None else ""
+            print(f"    {e.type} {e.name_ar} — {extra}{where}")
+    if a.events:
+        print("  events:")
+        for e in a.events:
+            parts = [f"{e.type}{'/' + e.mode if e.mode else ''}", e.status, f"«{e.trigger.text}»"]
+            if e.source:
+                parts.append(f"source={e.source.text}")
+            if e.target:
+                parts.append(f"target={e.target.text}")
+            if e.location:
+                parts.append(f"at={e.location.text}")
+            if e.date:
+                parts.append(f"date={e.date}")
+            parts.append(f"s{e.sentence} conf={e.confidence:.2f}")
+            print("    " + " ".join(parts))
+    if a.summary:
+        print("  summary:")
+        for i in a.summary:
+            print(f"    {a.sentence_text(i)}")
+    if a.story_id:
+        print(f"  story: {a.story_id}")
+    print()
+
+
+def print_hit(i: int, h: SearchHit) -> None:
+    meta = " · ".join(x for x in (h.source, (h.published or "")[:10], h.id) if x)
+    copies = f"  (+{h.copies - 1} copies)" if h.copies > 1 else ""
+    print(f"{i}. {_BOLD}{h.title}{_END}{copies}")
+    print(f"   {meta}  score {h.score:.2f}")
+    marked = h.snippet
+    if h.highlights:
+        out, pos = [], 0
+        for s, e in h.highlights:
+            out += [marked[pos:s], _BOLD or "[", marked[s:e], _END or "]"]
+            pos = e
+        out.append(marked[pos:])
+        marked = "".join(out)
+    print(f"   {marked}\n")
+
+
+def print_stats(s: dict[str, Any]) -> None:
+    print(f"database {s['database']} (schema v{s['schema_version']})")
+    for k in ("documents", "duplicate_groups", "entities", "mentions", "events", "stories"):
+        print(f"  {k.replace('_', ' ')}: {s[k]}")
+    if s.get("published_from"):
+        print(f"  published: {s['published_from'][:10]} … {s['published_to'][:10]}")
+    for k in ("by_language", "by_source", "by_topic", "events_by_type"):
+        if s.get(k):
+            items = ", ".join(f"{a} {b}" for a, b in list(s[k].items())[:12])
+            print(f"  {k.replace('_', ' ')}: {items}")

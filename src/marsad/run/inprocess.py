@@ -1,0 +1,168 @@
+"""Batch ingest in this process: read → skip known → analyse → write in transactions.
+
+A batch is written in one transaction, so killing the process loses at most the batch in
+flight and never leaves half an article; running again skips what is stored (by id and
+by URL) and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marsad.analyze.pipeline import Pipeline, default_pipeline
+from marsad.errors import InputError, MarsadError
+from marsad.model import Document
+
+
+@dataclass
+class IngestReport:
+    new: int = 0
+    known: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def summary(self) -> str:
+        rate = (self.new + self.known) / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.new} new, {self.known} already known, {self.failed} failed "
+            f"in {self.seconds:.1f}s ({rate:.0f} docs/s)"
+        )
+
+
+@dataclass
+class _Item:
+    origin: str
+    document: Document | None
+    error: MarsadError | None
+
+
+def iter_inputs(inputs: Iterable[Any]) -> Iterator[_Item]:
+    """Paths (or "-"), Documents and raw strings, as one stream of documents or errors."""
+    from marsad.ingest import read_paths, read_text
+
+    paths: list[str | Path] = []
+
+    def flush() -> Iterator[_Item]:
+        if paths:
+            for r in read_paths(list(paths)):
+                yield _Item(r.origin, r.document, r.error)
+            paths.clear()
+
+    for x in inputs:
+        if isinstance(x, Document):
+            yield from flush()
+            yield _Item(x.origin or x.id, x, None)
+        elif isinstance(x, Path) or (isinstance(x, str) and ("\n" not in x and len(x) < 4096)):
+            paths.append(x)
+        elif isinstance(x, str):
+            yield from flush()
+            yield _Item("<text>", read_text(x), None)
+        else:
+            yield from flush()
+            yield _Item(repr(x)[:60], None, InputError(f"cannot ingest a {type(x).__name__}"))
+    yield from flush()
+
+
+def ingest(
+    store: Any,
+    inputs: Iterable[Any],
+    *,
+    pipeline: Pipeline | None = None,
+    analyze: bool = True,
+    batch_size: int = 64,
+    progress: bool | None = None,
+    total: int | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest into ``store``. Errors in single inputs are reported and skipped."""
+    report = IngestReport()
+    t0 = time.perf_counter()
+    pipe = pipeline if pipeline is not None else (default_pipeline() if analyze else None)
+    say = on_error or (lambda msg: print(msg, file=sys.stderr))
+    bar = _progress(progress, total)
+    batch: list[Any] = []
+    seen: set[str] = set()
+
+    def write() -> None:
+        if not batch:
+            return
+        for r in store.add(batch):
+            if r.new:
+                report.new += 1
+            else:
+                report.known += 1
+        batch.clear()
+
+    pending: list[_Item] = []
+
+    def process(items: list[_Item]) -> None:
+        docs = [i.document for i in items if i.document is not None]
+        known = store.known([d.id for d in docs], [d.url for d in docs])
+        for it in items:
+            d = it.document
+            assert d is not None
+            if d.id in known or (d.url and d.url in known) or d.id in seen or (d.url and d.url in seen):
+                report.known += 1
+                continue
+            seen.add(d.id)
+            if d.url:
+                seen.add(d.url)
+            try:
+                a = pipe(d) if pipe is not None else _bare(d)
+            except MarsadError as exc:
+                report.failed += 1
+                msg = f"{it.origin}: {exc}"
+                report.errors.append(msg)
+                say(msg)
+                continue
+            batch.append(a)
+        if len(batch) >= batch_size:
+            write()
+
+    try:
+        for item in iter_inputs(inputs):
+            if bar:
+                bar.update(1)
+            if item.error is not None:
+                report.failed += 1
+                report.errors.append(str(item.error))
+                say(str(item.error))
+                continue
+            pending.append(item)
+            if len(pending) >= batch_size:
+                process(pending)
+                pending = []
+        if pending:
+            process(pending)
+        write()
+    finally:
+        if bar:
+            bar.close()
+        report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _bare(d: Document) -> Any:
+    from marsad.analyze.base import base_analysis
+
+    return base_analysis(d)
+
+
+def _progress(flag: bool | None, total: int | None) -> Any:
+    if flag is None:
+        flag = sys.stderr.isatty()
+    if not flag:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", desc="ingest", file=sys.stderr, dynamic_ncols=True)

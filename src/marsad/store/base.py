@@ -1,0 +1,95 @@
+"""What every store backend offers, and the plain records it returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from marsad.model import Analysis
+
+
+@dataclass
+class SearchHit:
+    id: str
+    title: str
+    source: str | None
+    published: str | None
+    score: float
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    url: str | None = None
+    topic: str | None = None
+    dup_group: str | None = None
+    copies: int = 1  # how many near-duplicate copies this hit stands for
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: list[SearchHit]
+    offset: int = 0
+    limit: int = 20
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query, "total": self.total, "offset": self.offset,
+            "limit": self.limit, "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass
+class WriteResult:
+    doc_id: str
+    new: bool  # False when the document (same id or same URL) was already stored
+    dup_group: str | None = None
+
+
+class Store(ABC):
+    """A database of analysed documents. Writes are transactional per batch and
+    idempotent: adding a document that is already there changes nothing."""
+
+    url: str
+
+    @abstractmethod
+    def add(self, analyses: Iterable[Analysis]) -> list[WriteResult]:
+        """Write a batch in one transaction."""
+
+    @abstractmethod
+    def known(self, doc_ids: Iterable[str], urls: Iterable[str | None] = ()) -> set[str]:
+        """Which of these ids (or URLs) are already stored."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> Analysis | None: ...
+
+    @abstractmethod
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, collapse: bool = True
+    ) -> SearchResults: ...
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def iter_documents(self, *, batch: int = 500) -> Iterator[Analysis]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ingest(self, inputs: Iterable[Any], **options: Any) -> Any:
+        """Read, analyse and store ``inputs`` (paths, Documents or raw strings); see
+        :func:`marsad.run.inprocess.ingest`."""
+        from marsad.run.inprocess import ingest
+
+        return ingest(self, inputs, **options)

@@ -1,0 +1,117 @@
+"""The database schema, versioned. A migration is a list of statements that takes a file
+from version N-1 to N; opening a store applies the missing ones in one transaction.
+
+The same tables serve SQLite and PostgreSQL; backend-specific pieces (the full-text index)
+live with each backend.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 2
+
+# version 1: documents, entities, mentions, events, keywords (the first release)
+_V1 = [
+    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS documents (
+        id TEXT PRIMARY KEY,
+        url TEXT,
+        source TEXT,
+        published TEXT,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        language TEXT,
+        author TEXT,
+        site_name TEXT,
+        agency TEXT,
+        dateline TEXT,
+        origin TEXT,
+        external_id TEXT,
+        topic TEXT,
+        topic_score REAL,
+        analysis TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS documents_published ON documents(published)",
+    "CREATE INDEX IF NOT EXISTS documents_source ON documents(source)",
+    "CREATE INDEX IF NOT EXISTS documents_url ON documents(url)",
+    """CREATE TABLE IF NOT EXISTS entities (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        name_ar TEXT NOT NULL,
+        name_en TEXT,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        wikidata TEXT,
+        country TEXT,
+        lat REAL,
+        lon REAL,
+        geonames_id INTEGER,
+        kind TEXT,
+        local INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE IF NOT EXISTS mentions (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        type TEXT NOT NULL,
+        entity_id TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS mentions_norm ON mentions(norm)",
+    "CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc_id)",
+    "CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id)",
+    """CREATE TABLE IF NOT EXISTS events (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        mode TEXT,
+        status TEXT NOT NULL,
+        trigger_text TEXT NOT NULL,
+        source_text TEXT,
+        source_entity TEXT,
+        target_text TEXT,
+        target_entity TEXT,
+        location_text TEXT,
+        place_name TEXT,
+        country TEXT,
+        lat REAL,
+        lon REAL,
+        date TEXT,
+        sentence INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        PRIMARY KEY (doc_id, idx)
+    )""",
+    "CREATE INDEX IF NOT EXISTS events_type ON events(type, status)",
+    "CREATE INDEX IF NOT EXISTS events_date ON events(date)",
+    "CREATE INDEX IF NOT EXISTS events_country ON events(country)",
+    """CREATE TABLE IF NOT EXISTS keywords (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        keyword TEXT NOT NULL,
+        PRIMARY KEY (doc_id, rank)
+    )""",
+]
+
+# version 2: near-duplicate groups and stories
+_V2 = [
+    "ALTER TABLE documents ADD COLUMN dup_group TEXT",
+    "ALTER TABLE documents ADD COLUMN story_id TEXT",
+    "CREATE INDEX IF NOT EXISTS documents_dup ON documents(dup_group)",
+    "CREATE INDEX IF NOT EXISTS documents_story ON documents(story_id)",
+    """CREATE TABLE IF NOT EXISTS dedup_bands (
+        band TEXT NOT NULL,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, doc_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS stories (
+        id TEXT PRIMARY KEY,
+        headline TEXT NOT NULL,
+        first_date TEXT,
+        last_date TEXT,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        top_entities TEXT NOT NULL DEFAULT '[]',
+        state TEXT
+    )""",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
