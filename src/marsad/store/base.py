@@ -81,6 +81,15 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @abstractmethod
+    def fetchall(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read query written in portable SQL with ``?`` placeholders (each backend
+        translates them) and return rows as dicts. For the web/API/export layers."""
+
+    @abstractmethod
+    def iter_rows(self, sql: str, args: Iterable[Any] = (), *, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Like fetchall, streaming (no whole-table load)."""
+
     def __enter__(self) -> Store:
         return self
 

@@ -338,6 +338,18 @@ class SQLiteStore(Store):
             "events_by_type": grouped("SELECT type, COUNT(*) FROM events GROUP BY 1 ORDER BY 2 DESC"),
         }
 
+    def fetchall(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(sql, tuple(args)).fetchall()]
+
+    def iter_rows(self, sql: str, args: Iterable[Any] = (), *, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        cur = self.conn.execute(sql, tuple(args))
+        while True:
+            rows = cur.fetchmany(batch)
+            if not rows:
+                return
+            for r in rows:
+                yield dict(r)
+
     def close(self) -> None:
         try:
             self.conn.close()
