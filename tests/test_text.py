@@ -117,3 +117,12 @@ def test_reference_article_sentences(reference_article) -> None:
     assert any(p.endswith('ومصداقية".') for p in pieces)
     for s in sents:
         assert text[s.start : s.end].strip() == text[s.start : s.end]
+
+
+@pytest.mark.parametrize(
+    "word, stemmed_like",
+    [("وزير", "الوزير"), ("وفد", "الوفد"), ("بغداد", "وبغداد"), ("فرنسا", "وفرنسا"), ("قال", "وقال")],
+)
+def test_letters_that_look_like_clitics_but_are_not(word: str, stemmed_like: str) -> None:
+    # و of وزير, ف of فرنسا, ب of بغداد belong to the word (word frequencies decide)
+    assert stem(word) == stem(stemmed_like)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from marsad.text.normalize import normalize_for_match
 from marsad.text.segment import words
+from marsad.text.vocab import count
 
 # longest first; the article and its fused prepositions/conjunctions
 _DEF_PREFIXES = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
@@ -25,21 +26,32 @@ _SUFFIXES = (
 _MIN_STEM = 3
 
 
+# a single-letter clitic is split off when the rest is at least this common relative to
+# the whole word in news text (وقال → قال, بسوريا → سوريا; but وزير, وفد, بغداد, لبنان stay)
+_CLITIC_RATIO = 0.1
+
+
+def _is_clitic(word: str, rest: str, *, unseen_ok: bool = True) -> bool:
+    """Is the first letter of ``word`` a clitic (conjunction/preposition) before ``rest``?"""
+    fw, fr = count(word), count(rest)
+    if fw == 0 and fr == 0:
+        return unseen_ok and len(rest) >= 4  # unseen: only long remainders
+    return fr >= fw * _CLITIC_RATIO
+
+
 def strip_prefixes(tok: str) -> str:
-    """Conjunction, preposition and article clitics (وبالمدينة → مدينه)."""
+    """Conjunction, preposition and article clitics (وبالمدينة → مدينه), split off only
+    where word frequencies say the letter is a clitic (see :func:`_is_clitic`)."""
     for p in _DEF_PREFIXES:
         if tok.startswith(p) and len(tok) - len(p) >= 2:
-            rest = tok[len(p) :]
-            if p == "لل" and len(rest) >= 2:  # للمدينة = ل + المدينة
-                return rest
-            return rest
+            return tok[len(p) :]
     t = tok
-    if t[:1] in _CONJ and len(t) - 1 >= 3:
+    if t[:1] in _CONJ and len(t) - 1 >= 2 and _is_clitic(t, t[1:]):
         t = t[1:]
         for p in _DEF_PREFIXES:
             if t.startswith(p) and len(t) - len(p) >= 2:
                 return t[len(p) :]
-    if t[:1] in _PREP and len(t) - 1 >= 4:
+    if t[:1] in _PREP and len(t) - 1 >= 3 and _is_clitic(t, t[1:], unseen_ok=t == tok):
         t = t[1:]
     return t
 
