@@ -85,6 +85,15 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
+    p = groups["train"].add_parser(
+        "vocab", help="word frequencies used by the stemmer (from SaudiNewsNet + topics)",
+        description="Count normalized words in the unlabelled corpora and write "
+        "resources/text/vocab.tsv.gz, which decides whether و ف ب ل ك are clitics.",
+    )
+    p.add_argument("--out", help="output file (default: the packaged resource)")
+    p.add_argument("--limit", type=int, help="only the first N articles")
+    p.set_defaults(func=cmd_train_vocab)
+
     p = groups["bench"].add_parser(
         "ingest", help="documents/s and peak memory of ingest",
         description="Ingest N articles of SaudiNewsNet (or --input) into a fresh temporary "
@@ -226,6 +235,14 @@ def bench_articles(n: int, path: str | None = None) -> list:
             if len(docs) >= n:
                 break
     return docs
+
+
+def cmd_train_vocab(args: argparse.Namespace) -> int:
+    from marsad.text.vocab import build_vocab
+
+    out = build_vocab(Path(args.out) if args.out else None, limit=args.limit)
+    print(f"wrote {out}")
+    return 0
 
 
 def cmd_bench_ingest(args: argparse.Namespace) -> int:
