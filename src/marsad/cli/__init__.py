@@ -19,6 +19,11 @@ from marsad.errors import MarsadError
 COMMAND_MODULES = [
     "marsad.cli.core",
     "marsad.cli.demo",
+    "marsad.cli.web",
+    "marsad.cli.ner",
+    "marsad.cli.entities",
+    "marsad.cli.events",
+    "marsad.cli.watch",
 ]
 
 
@@ -40,7 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         groups[verb] = p.add_subparsers(dest="what", metavar="WHAT")
         p.set_defaults(func=lambda a, p=p: (p.print_help(), 2)[1])
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, groups)
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:  # one broken capability must not take the CLI down
+            print(f"marsad: warning: commands of {name} unavailable ({exc})", file=sys.stderr)
+            continue
+        module.register(sub, groups)
     return parser
 
 
