@@ -14,6 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+# Load the ``marsad.analyze`` subpackage first, so that the ``analyze()`` function defined
+# below is what ``marsad.analyze`` means (a later first import of the subpackage would
+# otherwise rebind the name to the package).
+import marsad.analyze as _analyze_package  # noqa: F401
 from marsad.errors import (
     InputError,
     MarsadError,

@@ -1,0 +1,127 @@
+"""From raw pieces (headline, body text or paragraphs, metadata) to a clean Document.
+
+Every reader ends here, so every document gets the same treatment: ``clean_text``,
+paragraph splitting, the Arabic boilerplate pass (agency and dateline become metadata),
+an ISO publication date and a language.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marsad.errors import InputError
+from marsad.ingest.boilerplate import strip_boilerplate
+from marsad.ingest.dates import to_iso
+from marsad.model import Document
+from marsad.text import clean_text
+from marsad.text.lang import detect_language
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_SPACES = re.compile(r"\s+")
+
+# a headline taken from the body's first line must look like one
+HEADLINE_MAX_CHARS = 250
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Paragraphs of a body text: split on blank lines, or on single newlines when the text
+    has no blank line at all. Each paragraph is stripped; empty ones are dropped."""
+    body = clean_text(body)
+    parts = _BLANK_LINE.split(body) if _BLANK_LINE.search(body) else body.split("\n")
+    out = []
+    for p in parts:
+        # a paragraph must not contain a blank line (it would split Document.text)
+        p = "\n".join(line.strip() for line in p.strip().split("\n") if line.strip())
+        if p:
+            out.append(p)
+    return out
+
+
+def clean_title(title: str | None) -> str:
+    """One line, single-spaced, cleaned."""
+    if not title:
+        return ""
+    return _SPACES.sub(" ", clean_text(str(title))).strip()
+
+
+def _opt(value: Any) -> str | None:
+    if value is None:
+        return None
+    s = clean_title(str(value))
+    return s or None
+
+
+def build_document(
+    title: str | None,
+    paragraphs: list[str],
+    *,
+    origin: str,
+    url: str | None = None,
+    source: str | None = None,
+    published: Any = None,
+    author: str | None = None,
+    site_name: str | None = None,
+    external_id: Any = None,
+    language: str | None = None,
+    meta: dict[str, Any] | None = None,
+    title_from_body: bool = False,
+    guess_title: bool = True,
+    boilerplate: bool = True,
+) -> Document:
+    """Clean and assemble a Document; raise InputError when there is no text at all.
+
+    ``title_from_body``: when the title is empty, promote the first paragraph to headline
+    (inputs whose first line is the headline by convention). Otherwise ``guess_title``
+    promotes it only when it is short and more paragraphs follow (records that give no
+    title); pass False when an empty title is what the caller means."""
+    meta = dict(meta or {})
+    paras = [p for raw in paragraphs for p in split_paragraphs(raw)] if paragraphs else []
+    head = clean_title(title)
+    promote = title_from_body or (
+        guess_title and len(paras) > 1 and len(paras[0]) <= HEADLINE_MAX_CHARS)
+    if not head and paras and promote:
+        head = _SPACES.sub(" ", paras.pop(0))
+    if not head and not paras:
+        raise InputError("no text to read (no headline and no body)", source=origin,
+                         fix="check that the input holds an article")
+    agency = dateline = None
+    if boilerplate and paras:
+        cleaned = strip_boilerplate(paras)
+        if cleaned.removed:
+            meta["boilerplate_removed"] = len(cleaned.removed)
+        if cleaned.byline:
+            meta["byline"] = cleaned.byline
+        paras, agency, dateline = cleaned.paragraphs, cleaned.agency, cleaned.dateline
+    iso = to_iso(published)
+    if published not in (None, "") and iso is None:
+        meta["published_raw"] = str(published)
+    sample = head + "\n" + "\n".join(paras)[:1500]
+    return Document(
+        title=head,
+        paragraphs=paras,
+        url=_opt(url),
+        source=_opt(source),
+        published=iso,
+        language=language or detect_language(sample),
+        author=_opt(author),
+        site_name=_opt(site_name),
+        agency=agency,
+        dateline=dateline,
+        origin=origin,
+        external_id=None if external_id in (None, "") else str(external_id),
+        meta=meta,
+    )
+
+
+def document_from_text(
+    text: str, *, title: str | None = None, origin: str = "<text>", **fields: Any
+) -> Document:
+    """A raw string to a Document: the first non-empty line is the headline unless
+    ``title`` is given; the rest is the body."""
+    text = clean_text(text)
+    if title is None:
+        lines = text.lstrip().split("\n", 1)
+        title = lines[0].strip()
+        text = lines[1] if len(lines) > 1 else ""
+    return build_document(title, [text], origin=origin, guess_title=False, **fields)
