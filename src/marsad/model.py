@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 PARAGRAPH_SEP = "\n\n"
@@ -31,6 +31,20 @@ def document_id(title: str, paragraphs: list[str]) -> str:
     norm = normalize_for_match(title) + "\n" + normalize_for_match(" ".join(paragraphs))
     norm = " ".join(norm.split())
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def _plain(x: Any) -> Any:
+    """JSON-ready copy of dataclasses/lists/dicts (dataclasses.asdict deep-copies every
+    leaf and was the slowest step of ingest)."""
+    if isinstance(x, (str, int, float, bool)) or x is None:
+        return x
+    if isinstance(x, list | tuple):
+        return [_plain(i) for i in x]
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    if hasattr(x, "__dataclass_fields__"):
+        return {k: _plain(getattr(x, k)) for k in x.__dataclass_fields__}
+    return x
 
 
 @dataclass
@@ -72,7 +86,7 @@ class Document:
         return len(self.title) + len(PARAGRAPH_SEP) if self.title else 0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
@@ -80,7 +94,7 @@ class Document:
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
@@ -88,21 +102,21 @@ class Span:
     entity_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int
     end: int
     paragraph: int  # -1 for the headline, else index into document.paragraphs
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int
     end: int
@@ -178,9 +192,7 @@ class Analysis:
         return self.text[s.start : s.end]
 
     def to_dict(self, *, tokens: bool = False) -> dict[str, Any]:
-        d = asdict(self)
-        if not tokens:
-            d.pop("tokens")
+        d = {k: _plain(v) for k, v in vars(self).items() if tokens or k != "tokens"}
         return d
 
     def to_json(self, *, indent: int | None = None, tokens: bool = False) -> str:

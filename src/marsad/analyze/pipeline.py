@@ -72,7 +72,10 @@ class Pipeline:
     def __call__(self, doc: Document | Analysis) -> Analysis:
         from marsad.analyze.base import base_analysis
 
-        analysis = doc if isinstance(doc, Analysis) else base_analysis(doc)
+        if isinstance(doc, Analysis):
+            analysis = doc
+        else:
+            analysis = base_analysis(doc, tokens=any("tokens" in s.requires for s in self._specs))
         arabic = (analysis.document.language or "ar") == "ar"
         for spec in self._specs:
             if spec.arabic_only and not arabic:

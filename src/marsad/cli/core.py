@@ -214,24 +214,15 @@ def peak_rss_mb() -> float:
 
 def bench_articles(n: int, path: str | None = None) -> list:
     """N articles from SaudiNewsNet (or a .jsonl(.gz) file) as Documents, read up front so
-    the benchmark measures ingest, not decompression."""
-    import gzip
-
+    the benchmark measures ingest, not reading."""
     from marsad.data import corpus_path
-    from marsad.ingest import read_text
+    from marsad.ingest import read_paths
 
     src = Path(path) if path else corpus_path("saudinewsnet", "articles.jsonl.gz")
-    opener = gzip.open if str(src).endswith(".gz") else open
     docs = []
-    with opener(src, "rt", encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            body = r.get("content") or r.get("text") or ""
-            if not body.strip():
-                continue
-            d = read_text(body, title=r.get("title") or "", origin=f"{src.name}:{len(docs) + 1}")
-            d.url, d.source, d.published = r.get("url"), r.get("source"), r.get("date_extracted")
-            docs.append(d)
+    for r in read_paths([src]):
+        if r.document is not None:
+            docs.append(r.document)
             if len(docs) >= n:
                 break
     return docs
