@@ -7,3 +7,13 @@ from marsad.analyze.pipeline import StageSpec, register
 
 # Stages are appended here as they land (NER → link → events → topic → keywords/summary →
 # signature). Each factory imports its module lazily so `import marsad` stays fast.
+
+
+def _events_factory():
+    from marsad.analyze.events import factory
+
+    return factory()
+
+
+register(StageSpec(name="events", factory=_events_factory, requires=("tokens", "sentences"),
+                   assigns=("events",)))

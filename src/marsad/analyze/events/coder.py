@@ -1,0 +1,485 @@
+"""The event coder: from an Analysis (sentences, tokens, and NER/linking output when
+present) to PLOVER events.
+
+Per sentence: scan the lexicon, filter triggers (stop patterns, weak triggers without
+context, metaphor-prone triggers in sport/culture/tech/health sentences), recode riots,
+decide each trigger's status, actors, reporter, location and date, and group the triggers
+of one type and status that share an actor into one event. Per document: merge the same
+event told in several sentences (merge.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from marsad.analyze.events import attribution, merge
+from marsad.analyze.events.actors import NP, assign
+from marsad.analyze.events.forms import IMPF, PERF, analyses, norm
+from marsad.analyze.events.lexicon import Lexicon, default_lexicon
+from marsad.analyze.events.scan import Match, make_tokens, scan
+from marsad.analyze.events.status import status_of
+from marsad.analyze.events.view import SentenceView
+from marsad.model import Analysis, Entity, Event, Mention, Span
+from marsad.text.dates import DateMention, find_dates, parse_published
+
+MODE_RANK = {
+    m: i for i, m in enumerate((
+        "suicide-attack", "explosives", "aerial", "heavy-weapons", "firearms", "assassinate",
+        "abduct", "execute", "torture", "sexual", "beat", "primitive", "destroy",
+        "strike-hun", "strike-gen", "strike-lim", "riot", "obstruct", "boycott", "demo",
+    ))
+}
+TYPE_WEIGHT = {"ASSAULT": 0.12, "PROTEST": 0.14, "COERCE": 0.04}
+LOC_PREPS = {"في", "قرب", "وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي",
+             "داخل", "امام", "بالقرب", "محيط", "ضواحي", "اطراف", "مدينه", "بلده", "قريه", "منطقه",
+             "محافظه", "ولايه", "اقليم", "مخيم", "حي", "العاصمه", "ضاحيه", "ساحه", "مدينة"}
+_PLACE_HEADS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط", "قرب", "مدينه",
+                "بلده", "قريه", "محافظه", "ولايه", "اقليم", "مخيم", "حي", "ضاحيه", "ضواحي", "اطراف", "ناحيه",
+                "قضاء", "منطقه"}
+_NOT_PLACES = {"الحدود", "حدود", "المدينه", "البلاد", "العاصمه", "المنطقه", "الطريق", "البلده", "القريه",
+               "المحافظه", "الولايه", "الاقليم", "الشارع", "السوق", "مقر", "المقر", "مبني", "المبني", "منزل",
+               "حاجز", "نقطه", "مدخل", "الموقع", "موقع", "البحر", "النهر", "الشرق", "الغرب", "العالم"}
+PROTESTER_NOUNS = ("متظاهر", "محتج", "معتصم", "مضرب")
+
+
+@dataclass
+class Trigger:
+    m: Match
+    type: str
+    mode: str | None
+    flags: str
+    status: str = "occurred"
+    purpose_only: bool = False
+    source: NP | None = None
+    target: NP | None = None
+    report: attribution.Report | None = None
+
+    @property
+    def verbal(self) -> bool:
+        return self.m.kind in (PERF, IMPF)
+
+
+@dataclass
+class Group:
+    type: str
+    status: str
+    triggers: list[Trigger] = field(default_factory=list)
+
+
+# --- trigger filtering ---------------------------------------------------------------------
+
+def _apply_stops(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
+    stops = v.group("stop")
+    if not stops:
+        return trigs
+    out = []
+    for t in trigs:
+        keep = True
+        for s in stops:
+            if not (s.first <= t.m.first <= s.last or s.first <= t.m.last <= s.last):
+                continue
+            action = s.pat.ptype or "drop"
+            if action == "drop":
+                keep = False
+            elif action.startswith("drop:"):
+                if t.type in action[5:].split(","):
+                    keep = False
+            else:
+                typ, _, mode = action.partition("/")
+                if t.type != typ:
+                    t.type, t.mode, t.flags = typ, mode or None, "s"
+        if keep:
+            out.append(t)
+    return out
+
+
+def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
+    domain = any(g.startswith("cue:domain") for g in v.by_group)
+    out = []
+    for t in trigs:
+        span = (t.m.first, t.m.last)
+        own = {t.m.first, t.m.last}
+        if "w" in t.flags and t.m.kind in ("noun", "lit") and v.has_proclitic(t.m.first, "لك"):
+            continue  # مصنع للقنابل: a weak noun governed by a preposition reports nothing
+        if "w" in t.flags:
+            ctx = "cue:context " + t.type
+            if ctx in _CONTEXT_TYPES and not v.has(ctx, exclude=own):
+                continue
+        if domain and ("m" in t.flags or ("w" in t.flags and t.type in ("ASSAULT", "PROTEST"))):
+            if not v.has("cue:hard", outside=span):
+                continue
+        if "P" in t.flags and t.type == "ASSAULT" and v.has("cue:context PROTEST", exclude=own):
+            t.type, t.mode = "PROTEST", "riot" if t.mode in (None, "primitive", "destroy") else t.mode
+        out.append(t)
+    # one trigger per head word and type: the longest match
+    best: dict[tuple[int, str], Trigger] = {}
+    for t in out:
+        k = (t.m.first, t.type)
+        if k not in best or (t.m.last - t.m.first) > (best[k].m.last - best[k].m.first):
+            best[k] = t
+    kept = list(best.values())
+    # drop a trigger inside a longer one of the same type (اطلاق النار inside فتح النار)
+    final = []
+    for t in kept:
+        inner = any(
+            o is not t and o.type == t.type and o.m.first <= t.m.first and t.m.last <= o.m.last
+            and (o.m.last - o.m.first) > (t.m.last - t.m.first)
+            for o in kept
+        )
+        if not inner:
+            final.append(t)
+    return sorted(final, key=lambda t: t.m.first)
+
+
+_CONTEXT_TYPES: set[str] = set()
+
+
+_PREPS_BEFORE_MASDAR = {"علي", "في", "من", "الي", "عن", "بعد", "قبل", "اثر", "عقب", "جراء", "بسبب", "منذ"}
+
+
+def _masdar(v: SentenceView, m: Match) -> Match:
+    """قتل after a preposition (على قتل أعداء الله) is the verbal noun, not the verb."""
+    if m.kind == PERF and m.first > 0 and v.raw(m.first - 1) in _PREPS_BEFORE_MASDAR:
+        return m._replace(kind="noun")
+    return m
+
+
+def _claims_responsibility(v: SentenceView, m: Match) -> bool:
+    k = m.first - 1
+    if k >= 1 and v.raw(k) == "عن":
+        k -= 1
+    return k >= 0 and v.base(k).startswith(("مسؤوليه", "مسؤوليت"))
+
+
+# --- grouping -----------------------------------------------------------------------------
+
+def _np_words(v: SentenceView, np: NP | None) -> set[str]:
+    if np is None:
+        return set()
+    return {v.base(i) for i in range(np.first, np.last + 1) if v.is_word(i) and len(v.base(i)) > 2}
+
+
+def _compatible(v: SentenceView, a: NP | None, b: NP | None) -> bool:
+    if a is None or b is None or a.fallback or b.fallback or a.overlaps(b):
+        return True
+    if a.mention and b.mention and a.mention.entity_id and b.mention.entity_id:
+        return a.mention.entity_id == b.mention.entity_id
+    return bool(_np_words(v, a) & _np_words(v, b))
+
+
+def _same_actor(v: SentenceView, a: NP | None, b: NP | None) -> bool:
+    return (a is not None and b is not None and not a.fallback and not b.fallback
+            and _compatible(v, a, b))
+
+
+def _group(v: SentenceView, trigs: list[Trigger]) -> list[Group]:
+    groups: list[Group] = []
+    occurred_types = {t.type for t in trigs if t.status == "occurred"}
+    for t in trigs:
+        status = t.status
+        if t.purpose_only and t.type in occurred_types:
+            status = "occurred"
+        for g in groups:
+            if g.type == t.type and g.status == status and all(
+                _compatible(v, o.source, t.source)
+                and (v.segment[o.m.first] == v.segment[t.m.first] or _same_actor(v, o.source, t.source))
+                for o in g.triggers
+            ):
+                g.triggers.append(t)
+                break
+        else:
+            groups.append(Group(t.type, status, [t]))
+    return groups
+
+
+def _primary(g: Group) -> Trigger:
+    def key(t: Trigger) -> tuple:
+        grammatical = t.source is not None and not t.source.fallback
+        return (t.verbal and grammatical, grammatical, "w" not in t.flags, t.verbal, -t.m.first)
+    return max(g.triggers, key=key)
+
+
+def _best(g: Group, p: Trigger, attr: str, avoid: NP | None = None) -> NP | None:
+    """The primary's actor, else the first found by grammar, else any."""
+    vals = [getattr(p, attr)] + [getattr(t, attr) for t in g.triggers if t is not p]
+    vals = [x for x in vals if x is not None and not x.overlaps(avoid)]
+
+    def rank(x: NP) -> int:
+        known = x.cls not in (None, "victim", "document") or x.mention is not None
+        if attr == "target":
+            return 0 if not x.fallback else 1
+        if not x.fallback and known:
+            return 0
+        if not x.fallback and g.type == "PROTEST":
+            return 1  # تظاهر مئات الأشخاص: the verb's own subject beats a nearby protester noun
+        if x.fallback and known:
+            return 1
+        return 2 if not x.fallback else 3
+    return min(vals, key=rank) if vals else None
+
+
+# --- spans, places, dates -------------------------------------------------------------------
+
+class DocContext:
+    """What the coder needs from the whole Analysis."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.text = analysis.text
+        self.entities: dict[str, Entity] = {e.id: e for e in analysis.entities}
+        self.mentions = sorted(analysis.mentions, key=lambda m: m.start)
+        self._mstarts = [m.start for m in self.mentions]
+        self.published = parse_published(analysis.document.published)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self._mstarts, start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def span(self, v: SentenceView, first: int, last: int, mention: Mention | None = None) -> Span:
+        s, e = v.toks[first].start, v.toks[last].end
+        eid = mention.entity_id if mention else None
+        return Span(s, e, self.text[s:e], eid)
+
+    def place(self, mention: Mention | None) -> dict | None:
+        if mention is None or not mention.entity_id:
+            return None
+        ent = self.entities.get(mention.entity_id)
+        if ent is None:
+            return None
+        return {
+            "entity_id": ent.id, "name_ar": ent.name_ar, "name_en": ent.name_en,
+            "country": ent.country, "lat": ent.lat, "lon": ent.lon, "geonames_id": ent.geonames_id,
+        }
+
+
+def _location(v: SentenceView, m: Match, actors: tuple[NP | None, ...] = ()) -> tuple[int, int, Mention | None] | None:
+    cands: list[tuple[int, int, int, Mention | None]] = []  # (distance, first, last, mention)
+
+    def taken(first: int, last: int) -> bool:
+        return any(a is not None and not (last < a.first or first > a.last) for a in actors)
+
+    for men in v.mentions:
+        if men.type != "LOC":
+            continue
+        idx = [t.i for t in v.toks if t.start < men.end and men.start < t.end]
+        if not idx or (m.first <= idx[0] <= m.last) or taken(idx[0], idx[-1]):
+            continue
+        d = abs(idx[0] - m.first)
+        prev = v.base(idx[0] - 1) if idx[0] > 0 else ""
+        if prev in LOC_PREPS or v.has_proclitic(idx[0], "ب"):
+            d -= 3
+        elif not men.entity_id:
+            continue  # an unlinked name with no في/ب before it is too weak a place
+        if v.segment[idx[0]] != v.segment[m.first]:
+            continue  # a place in another clause (حيث ..., كما ...) belongs to another event
+        cands.append((d, idx[0], idx[-1], men))
+    if not cands:
+        for i, (cls, _sector, last) in v.agent_at.items():
+            if cls != "state" or (m.first <= i <= m.last):
+                continue
+            prev = v.base(i - 1) if i > 0 else ""
+            if (prev in LOC_PREPS or v.has_proclitic(i, "ب")) and not taken(i, last) \
+                    and v.segment[i] == v.segment[m.first]:
+                cands.append((abs(i - m.first), i, last, None))
+    if not cands:  # غرب الموصل، مدينة الصدر: a word after a direction or a kind of place
+        for i in range(len(v.toks) - 1):
+            if v.base(i) in _PLACE_HEADS and v.is_word(i + 1) and not v.is_stop(i + 1) \
+                    and not v.raw(i + 1).endswith(("ي", "يه")) \
+                    and v.base(i + 1) not in _NOT_PLACES and not v.is_quantity(i + 1) \
+                    and not (m.first <= i + 1 <= m.last) and (i + 1) not in v.verb_at \
+                    and v.segment[i] == v.segment[m.first] and v.raw(i + 1)[:1] not in "يتن":
+                cands.append((abs(i - m.first), i + 1, i + 1, None))
+    if not cands:
+        return None
+    d, first, last, men = min(cands, key=lambda c: c[0])
+    return first, last, men
+
+
+class _LazyDates:
+    """The sentence's date expressions, found only when an event needs them (and only when
+    a word could be part of one)."""
+
+    def __init__(self, text: str, start: int, end: int, published, v: SentenceView) -> None:
+        self.args = (text, start, end, published, v)
+        self._found: list[DateMention] | None = None
+
+    def get(self) -> list[DateMention]:
+        if self._found is None:
+            text, start, end, published, v = self.args
+            self._found = []
+            if any(t.norm[:1].isdigit() or _date_word(t.norm) for t in v.toks):
+                self._found = [
+                    DateMention(d.start + start, d.end + start, d.text, d.value, d.kind)
+                    for d in find_dates(text[start:end], published)
+                ]
+        return self._found
+
+
+def _date_word(n: str) -> bool:
+    from marsad.text.dates import _KEYS, _strip
+
+    return n in _KEYS or _strip(n) in _KEYS
+
+
+def _nearest_date(lazy: _LazyDates, char_pos: int, start: int, end: int) -> str | None:
+    inside = [d for d in lazy.get() if d.start >= start and d.end <= end]
+    if not inside:
+        return None
+    return min(inside, key=lambda d: abs(d.start - char_pos)).value
+
+
+# --- the coder -------------------------------------------------------------------------------
+
+class EventCoder:
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lex = lexicon or default_lexicon()
+        _CONTEXT_TYPES.update(p.group for p in self.lex.patterns if p.group.startswith("cue:context "))
+        # first words of trigger patterns: a sentence with none of them has no event to code
+        self._trigger_first = frozenset(
+            form for form, hits in self.lex.index.items()
+            if any(self.lex.patterns[pid].group == "trigger" for pid, _ in hits)
+        )
+
+    def _may_have_trigger(self, toks_slice) -> bool:
+        first = self._trigger_first
+        for t in toks_slice:
+            for base, _pre, _enc in analyses(norm(t.text)):
+                if base in first:
+                    return True
+        return False
+
+    def sentence_view(self, ctx: DocContext, analysis: Analysis, si: int, toks_slice) -> SentenceView:
+        toks = make_tokens([(t.start, t.end, t.text) for t in toks_slice])
+        s = analysis.sentences[si]
+        return SentenceView(si, toks, scan(toks, self.lex), ctx.mentions_in(s.start, s.end),
+                            known=self.lex.words)
+
+    def code_sentence(self, ctx: DocContext, v: SentenceView, dates: _LazyDates,
+                      sent_start: int, sent_end: int) -> list[Event]:
+        trigs = [Trigger(_masdar(v, m), m.pat.ptype or "", m.pat.mode, m.pat.flags) for m in v.group("trigger")]
+        if not trigs:
+            return []
+        trigs = _filter(v, _apply_stops(v, trigs))
+        if not trigs:
+            return []
+        heads = {t.m.first for t in trigs}
+        reports = attribution.find_reports(v, heads)
+        reporter_nps = [r.reporter for r in reports]
+        for r in reports:  # the words between a reporting verb and its إن are not actors
+            if r.verb and r.comp is not None and r.comp > r.reporter.last + 1:
+                reporter_nps.append(NP(r.reporter.last + 1, r.comp - 1))
+        for t in trigs:
+            t.status, t.purpose_only = status_of(v, t.m)
+            t.source, t.target = assign(v, t.m, t.type, heads, reporter_nps)
+            t.report = attribution.reporter_for(v, reports, t.m)
+            if t.report is not None:
+                if (t.verbal and attribution.pronoun_subject(v, t.report, t.m)) or (
+                    t.source is not None and attribution.possessive_of_reporter(v, t.source)
+                ):
+                    t.source = t.report.reporter
+                if t.source is not None and t.source.overlaps(t.report.reporter) and not t.verbal:
+                    t.source = None
+                if t.report.verb and _claims_responsibility(v, t.m):
+                    t.source = t.report.reporter  # أعلنت الجماعة مسؤوليتها عن خطف ...
+            if t.type == "ASSAULT" and t.m.enc in ("ه", "ها", "هم") and not t.verbal and t.target is None:
+                # هزيمتها / مقتله: the pronoun is the victim, its antecedent the nearest actor before
+                if t.source is not None and t.source.fallback and t.source.last < t.m.first:
+                    t.target, t.source = t.source, None
+                if t.source is None and t.report is not None and t.report.verb and \
+                        t.report.reporter.cls in ("military", "armed", "police", "group", "state"):
+                    t.source = t.report.reporter
+            if t.type == "PROTEST" and any(p in v.raw(t.m.first) for p in PROTESTER_NOUNS):
+                t.source = NP(t.m.first, t.m.first, False, "protester", "CVL", fallback=True)
+        requests = [t for t in trigs if t.type == "REQUEST" and t.source is not None and not t.source.fallback]
+        for t in trigs:  # دعا الاتحاد إلى الإضراب: the caller is the planned protest's source
+            if t.status == "planned" and (t.source is None or t.source.fallback):
+                before = [r for r in requests if r.m.first < t.m.first]
+                if before:
+                    t.source = before[-1].source
+        events = []
+        for g in _group(v, trigs):
+            events.append(self._event(ctx, v, g, dates, sent_start, sent_end))
+        return events
+
+    def _event(self, ctx: DocContext, v: SentenceView, g: Group, dates: _LazyDates,
+               sent_start: int, sent_end: int) -> Event:
+        p = _primary(g)
+        target = _best(g, p, "target")
+        source = _best(g, p, "source", avoid=target)
+        if source is not None and target is not None and source.overlaps(target):
+            target = None
+        report = p.report or next((t.report for t in g.triggers if t.report), None)
+        modes = [t.mode for t in g.triggers if t.mode]
+        mode = min(modes, key=lambda x: MODE_RANK.get(x, 99)) if modes else None
+        strong = any("w" not in t.flags for t in g.triggers)
+        conf = 0.75 if strong else 0.55
+        conf += TYPE_WEIGHT.get(g.type, 0.0)
+        if source is not None:
+            conf += 0.05
+        conf += 0.04 * min(3, len(g.triggers) - 1)
+        if any(gr.startswith("cue:domain") for gr in v.by_group):
+            conf -= 0.15
+        contiguous = p.m.last - p.m.first + 1 == p.m.pat.length
+        trig_span = ctx.span(v, p.m.first, p.m.last if contiguous else p.m.first)
+        loc = _location(v, p.m, (source, target))
+        location = place = None
+        if loc:
+            location = ctx.span(v, loc[0], loc[1], loc[2])
+            place = ctx.place(loc[2])
+        date = _nearest_date(dates, trig_span.start, sent_start, sent_end)
+        reporter = None
+        if report is not None and not (source is not None and report.reporter.overlaps(source) and report.verb is False):
+            reporter = ctx.span(v, report.reporter.first, report.reporter.last, report.reporter.mention)
+        return Event(
+            type=g.type,
+            status=g.status,
+            trigger=trig_span,
+            sentence=v.index,
+            confidence=round(max(0.05, min(0.99, conf)), 2),
+            mode=mode,
+            source=ctx.span(v, source.first, source.last, source.mention) if source else None,
+            target=ctx.span(v, target.first, target.last, target.mention) if target else None,
+            location=location,
+            place=place,
+            date=date,
+            reporter=reporter,
+        )
+
+    def code(self, analysis: Analysis, *, merge_mentions: bool = True) -> list[Event]:
+        """All events of a document (sentences and tokens must be filled)."""
+        ctx = DocContext(analysis)
+        tokens = analysis.tokens
+        starts = [t.start for t in tokens]
+        events: list[Event] = []
+        text = analysis.text
+        for si, s in enumerate(analysis.sentences):
+            lo = bisect.bisect_left(starts, s.start)
+            hi = bisect.bisect_left(starts, s.end)
+            if lo == hi or not self._may_have_trigger(tokens[lo:hi]):
+                continue
+            v = self.sentence_view(ctx, analysis, si, tokens[lo:hi])
+            if not v.by_group.get("trigger"):
+                continue
+            events.extend(self.code_sentence(ctx, v, _LazyDates(text, s.start, s.end, ctx.published, v),
+                                             s.start, s.end))
+        if merge_mentions:
+            events = merge.merge_document(events, text)
+        return events
+
+
+_DEFAULT: EventCoder | None = None
+
+
+def default_coder() -> EventCoder:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = EventCoder()
+    return _DEFAULT
+
+
+def code_events(analysis: Analysis) -> list[Event]:
+    return default_coder().code(analysis)

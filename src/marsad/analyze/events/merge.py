@@ -1,0 +1,81 @@
+"""Within one article, the same event told twice is one event with two mentions.
+
+Two events of the same type and status are the same when nothing conflicts (different
+linked places or actors, different dates) and at least two things agree: the place, the
+date, the source, the target, the trigger word (its stem) or a casualty count. The first
+telling stays the event; later tellings become ``mentions`` and fill fields it lacks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from marsad.model import Event, Span
+from marsad.text.stem import stems
+
+_NUM = re.compile(r"\d+")
+_STOP = {"في", "من", "علي", "الي", "عن", "مع", "ضد"}
+
+
+def _words(span: Span | None) -> set[str]:
+    if span is None:
+        return set()
+    return {s for s in stems(span.text) if len(s) > 1 and s not in _STOP}
+
+
+def _same(a: Span | None, b: Span | None) -> bool | None:
+    """True/False when both are present, None when either is missing."""
+    if a is None or b is None:
+        return None
+    if a.entity_id and b.entity_id:
+        return a.entity_id == b.entity_id
+    return bool(_words(a) & _words(b))
+
+
+def _numbers(ev: Event, text: str) -> set[str]:
+    lo = max(0, ev.trigger.start - 40)
+    return set(_NUM.findall(text[lo : ev.trigger.end + 40]))
+
+
+def same_event(a: Event, b: Event, text: str) -> bool:
+    if a.type != b.type or a.status != b.status:
+        return False
+    agree = 0
+    loc = _same(a.location, b.location)
+    if loc is False and a.location and b.location and a.location.entity_id and b.location.entity_id:
+        return False
+    if loc:
+        agree += 1
+    if a.date and b.date:
+        if a.date != b.date and not (a.date in b.date or b.date in a.date):
+            return False
+        agree += 1
+    for x, y in ((a.source, b.source), (a.target, b.target)):
+        s = _same(x, y)
+        if s is False and x.entity_id and y.entity_id:  # type: ignore[union-attr]
+            return False
+        if s:
+            agree += 1
+    if _words(a.trigger) & _words(b.trigger):
+        agree += 1
+    if a.mode and a.mode == b.mode:
+        agree += 1
+    if _numbers(a, text) & _numbers(b, text):
+        agree += 1
+    return agree >= 2
+
+
+def merge_document(events: list[Event], text: str) -> list[Event]:
+    out: list[Event] = []
+    for ev in events:
+        for kept in out:
+            if kept.sentence != ev.sentence and same_event(kept, ev, text):
+                kept.mentions.append(ev.trigger)
+                for f in ("source", "target", "location", "place", "date", "reporter", "mode"):
+                    if getattr(kept, f) is None and getattr(ev, f) is not None:
+                        setattr(kept, f, getattr(ev, f))
+                kept.confidence = round(min(0.99, max(kept.confidence, ev.confidence) + 0.05), 2)
+                break
+        else:
+            out.append(ev)
+    return out

@@ -1,0 +1,105 @@
+"""One pass over a sentence's tokens that finds every lexicon pattern (triggers, stops,
+cues, agents) at once, through the shared form index."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from marsad.analyze.events.forms import analyses, compatible, norm
+from marsad.analyze.events.lexicon import GAP, Lexicon, Pattern, TokenSpec
+
+
+class Tok(NamedTuple):
+    i: int  # index within the sentence
+    start: int  # offsets into analysis.text
+    end: int
+    text: str
+    norm: str
+    word: bool  # a word or number, not punctuation
+
+
+class Match(NamedTuple):
+    pat: Pattern
+    first: int  # sentence token indexes, inclusive
+    last: int
+    pre: str  # proclitics peeled off the first word (A = the article)
+    enc: str  # attached pronoun on the first word
+    kind: str  # perf / impf / noun / lit of the first word
+
+    @property
+    def group(self) -> str:
+        return self.pat.group
+
+
+def make_tokens(pieces: list[tuple[int, int, str]]) -> list[Tok]:
+    out = []
+    for i, (s, e, t) in enumerate(pieces):
+        out.append(Tok(i, s, e, t, norm(t), t[:1].isalnum()))
+    return out
+
+
+def _token_fits(spec: TokenSpec, tok: Tok) -> bool:
+    if not tok.word:
+        return False
+    if spec.pre:
+        return any(spec.pre in pre for _, pre, _ in analyses(tok.norm)[1:])
+    for base, pre, enc in analyses(tok.norm):
+        kind = spec.forms.get(base)
+        if kind is not None and compatible(kind, pre, enc):
+            return True
+    return False
+
+
+def _extend(pat: Pattern, toks: list[Tok], i: int) -> int | None:
+    """Index of the last token of ``pat`` matched from ``toks[i]`` (whose first token
+    already fits), or None."""
+    j = i + 1
+    gap = False
+    last = i
+    for spec in pat.tokens[1:]:
+        if spec is None:
+            gap = True
+            continue
+        limit = j + (GAP if gap else 0)
+        found = None
+        k = j
+        while k < len(toks) and k <= limit:
+            if not toks[k].word:
+                break
+            if _token_fits(spec, toks[k]):
+                found = k
+                break
+            k += 1
+        if found is None:
+            return None
+        last = found
+        j = found + 1
+        gap = False
+    return last
+
+
+def scan(toks: list[Tok], lex: Lexicon) -> list[Match]:
+    out: list[Match] = []
+    seen: set[tuple[int, int]] = set()
+    index = lex.index
+    patterns = lex.patterns
+    for tok in toks:
+        if not tok.word:
+            continue
+        for base, pre, enc in analyses(tok.norm):
+            hits = index.get(base)
+            if not hits:
+                continue
+            for pid, kind in hits:
+                if (pid, tok.i) in seen or not compatible(kind, pre, enc):
+                    continue
+                pat = patterns[pid]
+                if len(pat.tokens) == 1:
+                    last: int | None = tok.i
+                else:
+                    last = _extend(pat, toks, tok.i)
+                    if last is None:
+                        continue
+                seen.add((pid, tok.i))
+                out.append(Match(pat, tok.i, last, pre, enc, kind))
+    return out
