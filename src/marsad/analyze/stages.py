@@ -9,6 +9,16 @@ from marsad.analyze.pipeline import StageSpec, register
 # signature). Each factory imports its module lazily so `import marsad` stays fast.
 
 
+def _link_factory():
+    from marsad.analyze.link import link_stage
+
+    return link_stage()
+
+
+register(StageSpec(name="link", factory=_link_factory, requires=("mentions", "tokens"),
+                   assigns=("mentions.entity_id", "entities")))
+
+
 def _events_factory():
     from marsad.analyze.events import factory
 

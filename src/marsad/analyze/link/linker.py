@@ -1,0 +1,246 @@
+"""The link stage: mentions → canonical entities (KB, countries, regions, GeoNames places)
+or document-local entities, with coreference and context-aware place disambiguation.
+
+Steps for one Analysis (compute first, write last):
+
+1. spot curated KB names the NER missed (spotter.py) and add them as mentions;
+2. resolve every mention alone (resolve.py) — context-free scores;
+3. build the document context (context.py) from confident places, countries, actors with a
+   country, nisba adjectives («البريطانية» → GB) and the dateline;
+4. re-resolve with context (a leave-one-out country share and nearby places);
+5. coreference (coref.py): bracketed short forms, parts of person and organization names,
+   and one entity per surface key;
+6. whatever is left becomes a local entity ``local:<TYPE>:<hash of key+type>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from marsad.analyze.link.context import Context
+from marsad.analyze.link.coref import Chain, bracket_aliases, resolve_parts
+from marsad.analyze.link.kb import KnowledgeBase
+from marsad.analyze.link.keys import key
+from marsad.analyze.link.resolve import Resolution, Resolver
+from marsad.analyze.link.spotter import spot
+from marsad.model import Analysis, Entity, Mention
+from marsad.text.segment import tokenize
+
+CONFIDENT_MARGIN = 2.0
+SPOT_SCORE = None  # spotted mentions carry no NER probability; see extras["link"]
+NISBA_WEIGHT = 0.5
+DATELINE_WEIGHT = 1.5
+ACTOR_WEIGHT = 0.3
+EXTRAS_VERSION = 1
+
+
+@dataclass
+class LinkResult:
+    mentions: list[Mention]
+    entities: list[Entity]
+    spotted: list[tuple[int, int]] = field(default_factory=list)
+    replaced: list[tuple[int, int]] = field(default_factory=list)
+    countries: list[tuple[str, float]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=200_000)
+def local_key(text: str) -> str:
+    """Key of an unknown name, with a conjunction or preposition fused to the article
+    removed (والمجلس → المجلس) — the only clitic strip that cannot eat a name's letter."""
+    k = key(text)
+    first, _, rest = k.partition(" ")
+    for p in ("وبال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل"):
+        if first.startswith(p) and len(first) - len(p) >= 3:
+            first = "ال" + first[len(p):]
+            break
+    return f"{first} {rest}".strip()
+
+
+@lru_cache(maxsize=200_000)
+def local_id(text: str, type_: str) -> str:
+    h = hashlib.sha1(f"{local_key(text)}|{type_}".encode()).hexdigest()[:10]
+    return f"local:{type_}:{h}"
+
+
+class Linker:
+    def __init__(self, kb: KnowledgeBase, resolver: Resolver, *, spot: bool = True):
+        self.kb = kb
+        self.resolver = resolver
+        self.spot = spot
+
+    # -- public -----------------------------------------------------------------------------
+    def __call__(self, analysis: Analysis) -> Analysis:
+        res = self.link(analysis)
+        analysis.mentions = res.mentions
+        analysis.entities = res.entities
+        analysis.extras["link"] = {
+            "version": EXTRAS_VERSION,
+            "spotted": [list(s) for s in res.spotted],
+            "replaced": [list(s) for s in res.replaced],
+            "countries": [list(c) for c in res.countries],
+        }
+        return analysis
+
+    def link(self, analysis: Analysis) -> LinkResult:
+        text = analysis.text
+        tokens = analysis.tokens or tokenize(text)
+        mentions = [Mention(m.start, m.end, m.text, m.type, None, m.score)
+                    for m in analysis.mentions]
+        spots, nisbas = spot(text, tokens, self.kb)
+        spotted: list[tuple[int, int]] = []
+        replaced: list[tuple[int, int]] = []
+        if self.spot:
+            mentions, spotted, replaced = _merge_spots(mentions, spots)
+        mentions.sort(key=lambda m: (m.start, -m.end))
+
+        resolver = self.resolver
+        first = [resolver.resolve(m.text, m.type) for m in mentions]
+        ctx = self._context(analysis, mentions, first, tokens, nisbas)
+        final = [
+            resolver.resolve(m.text, m.type, ctx) if len(r.candidates) > 1 else r
+            for m, r in zip(mentions, first)
+        ]
+        ids = self._coreference(text, mentions, final)
+        entities = self._entities(mentions, ids)
+        out = [Mention(m.start, m.end, m.text, m.type, ids[i], m.score)
+               for i, m in enumerate(mentions)]
+        return LinkResult(out, entities, spotted, replaced, ctx.top_countries())
+
+    # -- context ----------------------------------------------------------------------------
+    def _context(self, analysis: Analysis, mentions: list[Mention], first: list[Resolution],
+                 tokens, nisbas) -> Context:
+        ctx = Context()
+        for m, r in zip(mentions, first):
+            b = r.best
+            if b is None or b.weak:
+                continue
+            if b.is_place:
+                if r.margin < CONFIDENT_MARGIN:
+                    continue
+                w = 1.0 if b.kind == "country" else 0.7
+                ctx.add(r.key, b.country, w)
+                if b.kind not in ("country", "continent", "region", "sea"):
+                    ctx.anchor(b.lat, b.lon, r.key)
+            elif b.country:
+                ctx.add(r.key, b.country, ACTOR_WEIGHT)
+        covered = [(m.start, m.end) for m in mentions]
+        words = [t for t in tokens if t.text[:1].isalnum()]
+        for i, cc in nisbas:
+            t = words[i]
+            if not any(s <= t.start < e for s, e in covered):
+                ctx.add(None, cc, NISBA_WEIGHT)
+        dl = analysis.document.dateline
+        if dl:
+            r = self.resolver.resolve(dl, "LOC")
+            if r.best is not None:
+                ctx.add(None, r.best.country, DATELINE_WEIGHT)
+                ctx.anchor(r.best.lat, r.best.lon, None)
+        return ctx
+
+    # -- coreference ------------------------------------------------------------------------
+    def _coreference(self, text: str, mentions: list[Mention],
+                     final: list[Resolution]) -> list[str]:
+        n = len(mentions)
+        ids: list[str | None] = [None] * n
+        strong = [False] * n
+        for i, r in enumerate(final):
+            b = r.best
+            if b is not None:
+                ids[i] = b.entity_id
+                strong[i] = not b.weak
+        # the same surface key → the same entity (a strong link wins over weak/none)
+        by_key: dict[tuple[str, str], str] = {}
+        for i, m in enumerate(mentions):
+            if strong[i]:
+                by_key.setdefault((m.type, local_key(m.text)), ids[i])  # type: ignore[arg-type]
+        for i, m in enumerate(mentions):
+            if not strong[i]:
+                eid = by_key.get((m.type, local_key(m.text)))
+                if eid:
+                    ids[i], strong[i] = eid, True
+        # bracketed short forms
+        spans = [(m.start, m.end, ids[i] or local_id(m.text, m.type))
+                 for i, m in enumerate(mentions)]
+        brackets = bracket_aliases(text, spans)
+        for i, m in enumerate(mentions):
+            if not strong[i]:
+                eid = brackets.get(key(m.text)) or brackets.get(local_key(m.text))
+                if eid:
+                    ids[i], strong[i] = eid, True
+        # parts of longer names; unresolved long names count with their local id
+        chains = [
+            Chain(i, m.type, local_key(m.text), tuple(local_key(m.text).split(" ")),
+                  ids[i] if strong[i] else (None if ids[i] else local_id(m.text, m.type)),
+                  strong[i])
+            for i, m in enumerate(mentions)
+        ]
+        for c in chains:
+            if not c.strong and ids[c.index]:
+                c.entity_id = None  # weak links may be overridden by a longer name
+        for c in chains:
+            if c.entity_id is None and not c.strong and not ids[c.index]:
+                c.entity_id = local_id(mentions[c.index].text, c.type)
+        for i, eid in resolve_parts(chains).items():
+            ids[i] = eid
+        return [eid or local_id(mentions[i].text, mentions[i].type) for i, eid in enumerate(ids)]
+
+    # -- entities ---------------------------------------------------------------------------
+    def _entities(self, mentions: list[Mention], ids: list[str]) -> list[Entity]:
+        seen: dict[str, Entity] = {}
+        local_names: dict[str, list[str]] = {}
+        for m, eid in zip(mentions, ids):
+            if eid in seen or eid in local_names:
+                if eid in local_names:
+                    local_names[eid].append(m.text)
+                continue
+            if eid.startswith("local:"):
+                local_names[eid] = [m.text]
+                seen[eid] = Entity(id=eid, type=m.type, name_ar=m.text, local=True)
+                continue
+            e = self.resolver.entity(eid)
+            if e is None:  # should not happen; keep the mention linked to something
+                e = Entity(id=eid, type=m.type, name_ar=m.text, local=True)
+            seen[eid] = e
+        for eid, names in local_names.items():
+            e = seen[eid]
+            e.name_ar = max(names, key=len)
+            e.aliases = sorted(set(names) - {e.name_ar})
+            e.country = self._country_of_name(e.name_ar)
+        return list(seen.values())
+
+    def _country_of_name(self, name: str) -> str | None:
+        """«الجيش الليبي» → LY: a nisba or a country name inside an unknown name."""
+        for w in key(name).split(" "):
+            cc = self.kb.nisba.get(w)
+            if cc:
+                return cc
+            for h in self.kb.hits(w):
+                e = self.kb.entries[h.entity_id].entity
+                if e.kind == "country":
+                    return e.country
+        return None
+
+
+def _merge_spots(mentions: list[Mention], spots) -> tuple[list[Mention], list, list]:
+    """Add spotted names that overlap no mention; let a curated multi-word name replace the
+    shorter mentions it strictly contains."""
+    spotted: list[tuple[int, int]] = []
+    replaced: list[tuple[int, int]] = []
+    out = list(mentions)
+    for s in spots:
+        overlapping = [m for m in out if m.start < s.end and s.start < m.end]
+        if not overlapping:
+            out.append(Mention(s.start, s.end, s.text, s.type, None, SPOT_SCORE))
+            spotted.append((s.start, s.end))
+            continue
+        inside = all(s.start <= m.start and m.end <= s.end for m in overlapping)
+        longer = all((m.end - m.start) < (s.end - s.start) for m in overlapping)
+        if s.curated and s.words >= 2 and inside and longer:
+            for m in overlapping:
+                out.remove(m)
+                replaced.append((m.start, m.end))
+            out.append(Mention(s.start, s.end, s.text, s.type, None, SPOT_SCORE))
+            spotted.append((s.start, s.end))
+    return out, spotted, replaced
