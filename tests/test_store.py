@@ -1,10 +1,12 @@
-"""The SQLite store: real files, idempotent writes, migrations, search ranking, safety."""
+"""The store on both backends (a real SQLite file; a real PostgreSQL database when a
+server is available): idempotent writes, migrations, search ranking, safety."""
 
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
+from pg_server import backend_db
 
 import marsad
 from marsad.analyze.base import base_analysis
@@ -29,9 +31,16 @@ DOCS = [
 ]
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request, db_path):
+    """A fresh database on each backend: a SQLite file, or a PostgreSQL database on the
+    test server (tests/pg_server.py; skipped, saying why, when there is none)."""
+    return backend_db(request, db_path)
+
+
 @pytest.fixture
-def store(db_path):
-    s = marsad.open(db_path)
+def store(db):
+    s = marsad.open(db)
     s.add([base_analysis(d) for d in DOCS])
     yield s
     s.close()
@@ -100,12 +109,12 @@ def test_limits_are_validated(store) -> None:
     assert page.total == 2 and len(page.hits) == 1
 
 
-def test_mentions_filter_by_entity(db_path) -> None:
+def test_mentions_filter_by_entity(db) -> None:
     d = Document("خبر", ["أعلن تنظيم داعش مسؤوليته."])
     a = base_analysis(d)
     start = a.text.index("داعش")
     a.mentions.append(Mention(start, start + 4, "داعش", "ORG", "kb:isis"))
-    with marsad.open(db_path) as s:
+    with marsad.open(db) as s:
         s.add([a])
         assert [h.id for h in s.search('entity:"داعش"').hits] == [d.id]
         assert [h.id for h in s.search("entity:kb:isis").hits] == [d.id]

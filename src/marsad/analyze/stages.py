@@ -27,3 +27,14 @@ def _events_factory():
 
 register(StageSpec(name="events", factory=_events_factory, requires=("tokens", "sentences"),
                    assigns=("events",)))
+
+
+def _signature_factory():
+    from marsad.analyze.dedup import make_signature_stage
+
+    return make_signature_stage()
+
+
+# near-duplicate fingerprint; grouping happens when the store writes (marsad.store.dedup_sql)
+register(StageSpec(name="signature", factory=_signature_factory, requires=(),
+                   assigns=("signature",)))

@@ -7,7 +7,7 @@ live with each backend.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -114,4 +114,14 @@ _V2 = [
     )""",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+# version 3: MinHash signatures beside their bands (grouping reads a small row, not the
+# whole Analysis JSON), and a date index for incremental story clustering
+_V3 = [
+    """CREATE TABLE IF NOT EXISTS dedup_signatures (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        signature TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS stories_dates ON stories(last_date, first_date)",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}

@@ -1,0 +1,134 @@
+"""Stories in the database: :class:`marsad.analyze.stories.StoryStore` over a store
+transaction (:class:`marsad.store.sql.Tx`), plus the two reads the ``marsad stories``
+command needs (articles without a story, stories for display).
+
+Uses the ``stories`` table of schema version 2 (id, headline, first_date, last_date,
+article_count, top_entities JSON, state JSON) and ``documents.story_id``; ``STORIES_DDL``
+adds the date index that keeps "stories active around these dates" an indexed query.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from marsad.analyze.stories import (
+    DEFAULT,
+    Story,
+    StoryArticle,
+    StoryConfig,
+    TermWeights,
+    article_from_analysis,
+)
+from marsad.model import Analysis
+from marsad.store.sql import Tx
+
+STORIES_DDL = [
+    "CREATE INDEX IF NOT EXISTS stories_dates ON stories(last_date, first_date)",
+]
+
+
+def ensure_tables(tx: Tx) -> None:
+    for stmt in STORIES_DDL:
+        tx.execute(stmt)
+
+
+def _story(row: dict[str, Any]) -> Story:
+    return Story.from_state(
+        id=row["id"], headline=row["headline"], first_date=row["first_date"],
+        last_date=row["last_date"], article_count=int(row["article_count"]),
+        state=json.loads(row["state"] or "{}"),
+    )
+
+
+_COLS = "id, headline, first_date, last_date, article_count, top_entities, state"
+
+
+class SQLStoryStore:
+    """The StoryStore of a marsad database, inside one transaction."""
+
+    def __init__(self, tx: Tx):
+        self.tx = tx
+
+    def stories_between(self, start: str, end: str) -> list[Story]:
+        rows = self.tx.execute(
+            f"SELECT {_COLS} FROM stories WHERE (last_date >= ? AND first_date <= ?) "
+            "OR last_date IS NULL OR first_date IS NULL",
+            (start, end),
+        )
+        return [_story(r) for r in rows]
+
+    def story_ids(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self.tx.execute(
+                "SELECT id, story_id FROM documents WHERE story_id IS NOT NULL "
+                f"AND id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update({r["id"]: r["story_id"] for r in rows})
+        return out
+
+    def save(self, stories: Sequence[Story], assignments: Sequence[tuple[str, str]]) -> None:
+        self.tx.executemany(
+            f"INSERT INTO stories ({_COLS}) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, "
+            "first_date = excluded.first_date, last_date = excluded.last_date, "
+            "article_count = excluded.article_count, top_entities = excluded.top_entities, "
+            "state = excluded.state",
+            [
+                (s.id, s.headline, s.first_date, s.last_date, s.article_count,
+                 json.dumps(s.top_entities(), ensure_ascii=False),
+                 json.dumps(s.state(), ensure_ascii=False))
+                for s in stories
+            ],
+        )
+        self.tx.executemany(
+            "UPDATE documents SET story_id = ? WHERE id = ?",
+            [(sid, doc) for doc, sid in assignments],
+        )
+
+
+def unassigned_ids(tx: Tx) -> list[str]:
+    """Documents without a story, oldest first (clustering goes in date order)."""
+    rows = tx.execute(
+        "SELECT id FROM documents WHERE story_id IS NULL ORDER BY published, id")
+    return [r["id"] for r in rows]
+
+
+def articles_of(tx: Tx, doc_ids: Sequence[str], *, weights: TermWeights,
+                config: StoryConfig = DEFAULT) -> list[StoryArticle]:
+    """Clustering features of stored documents (from their stored Analysis)."""
+    out: list[StoryArticle] = []
+    ids = list(doc_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = tx.execute(
+            f"SELECT analysis FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        for r in rows:
+            a = Analysis.from_json(r["analysis"])
+            out.append(article_from_analysis(a, weights=weights, config=config))
+    return out
+
+
+def list_stories(tx: Tx, *, limit: int = 20, min_articles: int = 1,
+                 since: str | None = None) -> Iterator[dict[str, Any]]:
+    """Stories for display, latest activity first, biggest first on the same day."""
+    where = ["article_count >= ?"]
+    args: list[Any] = [min_articles]
+    if since:
+        where.append("last_date >= ?")
+        args.append(since)
+    rows = tx.execute(
+        f"SELECT {_COLS} FROM stories WHERE {' AND '.join(where)} "
+        "ORDER BY last_date DESC, article_count DESC, id LIMIT ?",
+        (*args, limit),
+    )
+    for r in rows:
+        s = _story(r)
+        d = s.to_dict()
+        d["top_entities"] = json.loads(r["top_entities"] or "[]")
+        yield d
