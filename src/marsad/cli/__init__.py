@@ -19,11 +19,9 @@ from marsad.errors import MarsadError
 COMMAND_MODULES = [
     "marsad.cli.core",
     "marsad.cli.demo",
-    "marsad.cli.web",
-    "marsad.cli.ner",
     "marsad.cli.entities",
     "marsad.cli.events",
-    "marsad.cli.watch",
+    "marsad.cli.stories",
 ]
 
 
