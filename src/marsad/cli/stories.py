@@ -117,16 +117,9 @@ def _story_config(args: argparse.Namespace):
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    from marsad.analyze.stories import default_weights, update_stories
     from marsad.cli.core import db_of
     from marsad.store import open_store
-    from marsad.store.stories_sql import (
-        SQLStoryStore,
-        articles_of,
-        ensure_tables,
-        list_stories,
-        unassigned_ids,
-    )
+    from marsad.store.stories_sql import cluster_unassigned, list_stories
 
     cfg = _story_config(args)
     store = open_store(db_of(args), readonly=args.no_update)
@@ -134,17 +127,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
         raise StoreError(f"{store.url}: this store does not support stories")
     try:
         if not args.no_update:
-            with store.transaction() as tx:
-                ensure_tables(tx)
-                todo = unassigned_ids(tx)
-            weights = default_weights()
-            totals = {"articles": 0, "new_stories": 0, "extended_stories": 0}
-            for i in range(0, len(todo), 2000):
-                with store.transaction() as tx:
-                    arts = articles_of(tx, todo[i : i + 2000], weights=weights, config=cfg)
-                    rep = update_stories(SQLStoryStore(tx), arts, config=cfg)
-                for k in totals:
-                    totals[k] += getattr(rep, k)
+            totals = cluster_unassigned(store, config=cfg)
             print(
                 f"clustered {totals['articles']} new articles: {totals['new_stories']} new "
                 f"stories, {totals['extended_stories']} extended", file=sys.stderr,

@@ -26,6 +26,7 @@ class IngestReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stories: dict[str, int] = field(default_factory=dict)  # clustering after the ingest
 
     @property
     def ok(self) -> bool:
@@ -33,10 +34,14 @@ class IngestReport:
 
     def summary(self) -> str:
         rate = (self.new + self.known) / self.seconds if self.seconds else 0.0
-        return (
+        line = (
             f"{self.new} new, {self.known} already known, {self.failed} failed "
             f"in {self.seconds:.1f}s ({rate:.0f} docs/s)"
         )
+        if self.stories.get("articles"):
+            line += (f"; stories: {self.stories['new_stories']} new, "
+                     f"{self.stories['extended_stories']} extended")
+        return line
 
 
 @dataclass
@@ -83,8 +88,10 @@ def ingest(
     progress: bool | None = None,
     total: int | None = None,
     on_error: Callable[[str], None] | None = None,
+    stories: bool = True,
 ) -> IngestReport:
-    """Ingest into ``store``. Errors in single inputs are reported and skipped."""
+    """Ingest into ``store``. Errors in single inputs are reported and skipped. With
+    ``stories`` (and analysis on), new articles are folded into stories at the end."""
     report = IngestReport()
     t0 = time.perf_counter()
     pipe = pipeline if pipeline is not None else (default_pipeline() if analyze else None)
@@ -145,11 +152,23 @@ def ingest(
         if pending:
             process(pending)
         write()
+        if stories and pipe is not None and pipe.names and report.new:
+            report.stories = cluster_stories(store)
     finally:
         if bar:
             bar.close()
         report.seconds = time.perf_counter() - t0
     return report
+
+
+def cluster_stories(store: Any) -> dict[str, int]:
+    """Incremental story clustering of what has no story yet (stores without the SQL
+    story tables are left alone)."""
+    if not hasattr(store, "transaction"):
+        return {}
+    from marsad.store.stories_sql import cluster_unassigned
+
+    return cluster_unassigned(store)
 
 
 def _bare(d: Document) -> Any:

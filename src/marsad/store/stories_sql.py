@@ -132,3 +132,26 @@ def list_stories(tx: Tx, *, limit: int = 20, min_articles: int = 1,
         d = s.to_dict()
         d["top_entities"] = json.loads(r["top_entities"] or "[]")
         yield d
+
+
+def cluster_unassigned(store: Any, *, config: StoryConfig | None = None,
+                       batch: int = 2000) -> dict[str, int]:
+    """Fold every stored article without a story into the stories (new or existing), one
+    transaction per ``batch`` articles. Used by ``marsad stories`` and after an ingest."""
+    from marsad.analyze.stories import DEFAULT, default_weights, update_stories
+
+    cfg = config or DEFAULT
+    with store.transaction() as tx:
+        ensure_tables(tx)
+        todo = unassigned_ids(tx)
+    totals = {"articles": 0, "new_stories": 0, "extended_stories": 0}
+    if not todo:
+        return totals
+    weights = default_weights()
+    for i in range(0, len(todo), batch):
+        with store.transaction() as tx:
+            arts = articles_of(tx, todo[i : i + batch], weights=weights, config=cfg)
+            rep = update_stories(SQLStoryStore(tx), arts, config=cfg)
+        for k in totals:
+            totals[k] += getattr(rep, k)
+    return totals
