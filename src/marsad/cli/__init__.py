@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "marsad.cli.entities",
     "marsad.cli.events",
     "marsad.cli.stories",
+    "marsad.cli.web",
 ]
 
 

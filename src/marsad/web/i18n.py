@@ -1,0 +1,224 @@
+"""Interface labels in Arabic and English, and the names of codes (event types, statuses,
+entity types, countries) in each. Article text is never translated: only the interface.
+
+The language comes from ``?lang=ar|en`` (remembered in a cookie), Arabic by default; the
+page's ``dir`` follows it (rtl for Arabic). Arabic text inside an English page keeps its
+own ``dir="rtl" lang="ar"``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+LANGS = ("ar", "en")
+DEFAULT_LANG = "ar"
+COOKIE = "marsad_lang"
+
+LABELS: dict[str, tuple[str, str]] = {
+    "app": ("مرصد", "marsad"),
+    "tagline": ("الأخبار العربية سجلًّا منظَّمًا قابلًا للبحث", "Arabic news as a searchable record"),
+    "search": ("بحث", "Search"),
+    "events": ("الأحداث", "Events"),
+    "entities": ("الكيانات", "Entities"),
+    "stories": ("القصص", "Stories"),
+    "sources": ("المصادر", "Sources"),
+    "ingest": ("إضافة مقالات", "Add articles"),
+    "api": ("واجهة البرمجة", "API"),
+    "switch_lang": ("English", "العربية"),
+    "query": ("الاستعلام", "Query"),
+    "search_placeholder": ('مثال: سوريا "الأمم المتحدة" -روسيا source:okaz', 'e.g. سوريا "الأمم المتحدة" -روسيا source:okaz'),
+    "syntax_help": (
+        'كلمات (بأي تصريف)، "عبارة حرفية"، أ OR ب، ‎-استبعاد، ومرشحات: source: from: to: topic: entity: country: type:',
+        'words (any inflection), "exact phrase", a OR b, -exclude, and filters: source: from: to: topic: entity: country: type:',
+    ),
+    "date_from": ("من تاريخ", "From"),
+    "date_to": ("إلى تاريخ", "To"),
+    "go": ("ابحث", "Search"),
+    "apply": ("تطبيق", "Apply"),
+    "clear": ("مسح", "Clear"),
+    "results": ("نتيجة", "results"),
+    "no_results": ("لا نتائج.", "No results."),
+    "copies": ("نسخ مكررة", "duplicate copies"),
+    "show_copies": ("أظهر النسخ المكررة", "show duplicate copies"),
+    "hide_copies": ("اطوِ النسخ المكررة", "collapse duplicate copies"),
+    "facet_topic": ("الموضوع", "Topic"),
+    "facet_source": ("المصدر", "Source"),
+    "facet_entity": ("الكيان", "Entity"),
+    "facet_country": ("البلد", "Country"),
+    "facet_type": ("نوع الحدث", "Event type"),
+    "facet_month": ("الشهر", "Month"),
+    "prev": ("السابق", "Previous"),
+    "next": ("التالي", "Next"),
+    "page": ("صفحة", "page"),
+    "of": ("من", "of"),
+    "published": ("تاريخ النشر", "Published"),
+    "source": ("المصدر", "Source"),
+    "url": ("الرابط", "URL"),
+    "author": ("الكاتب", "Author"),
+    "agency": ("الوكالة", "Agency"),
+    "dateline": ("مكان الخبر", "Dateline"),
+    "topic": ("الموضوع", "Topic"),
+    "keywords": ("الكلمات المفتاحية", "Keywords"),
+    "summary": ("الملخص", "Summary"),
+    "story": ("القصة", "Story"),
+    "duplicates": ("نسخ مكررة من هذا المقال", "Duplicate copies of this article"),
+    "article_events": ("الأحداث في المقال", "Events in this article"),
+    "mentions_legend": ("الكيانات المذكورة", "Entities named"),
+    "type": ("النوع", "Type"),
+    "mode": ("الأسلوب", "Mode"),
+    "status": ("الحالة", "Status"),
+    "actor": ("الفاعل", "Actor"),
+    "actor1": ("الفاعل", "Source actor"),
+    "actor2": ("المفعول به", "Target"),
+    "place": ("المكان", "Place"),
+    "date": ("التاريخ", "Date"),
+    "trigger": ("الدالّ", "Trigger"),
+    "country": ("البلد", "Country"),
+    "article": ("المقال", "Article"),
+    "confidence": ("الثقة", "Confidence"),
+    "names": ("الأسماء", "Names"),
+    "aliases": ("أسماء أخرى", "Aliases"),
+    "written_as": ("كما كُتب في المقالات", "As written in articles"),
+    "name_en": ("الاسم بالإنجليزية", "English name"),
+    "wikidata": ("ويكي بيانات", "Wikidata"),
+    "kind": ("الصنف", "Kind"),
+    "coordinates": ("الإحداثيات", "Coordinates"),
+    "mention_count": ("عدد الإشارات", "Mentions"),
+    "documents": ("مقالات", "Articles"),
+    "timeline": ("الخط الزمني", "Timeline"),
+    "mentions_over_time": ("الإشارات عبر الزمن (مقالات)", "Mentions over time (articles)"),
+    "network": ("كيانات تُذكر معه", "Named together with"),
+    "places_map": ("الأماكن على الخريطة", "Places on the map"),
+    "latest_articles": ("أحدث المقالات", "Latest articles"),
+    "entity_events": ("أحداث شارك فيها", "Events it takes part in"),
+    "map": ("الخريطة", "Map"),
+    "events_by_type": ("عدد الأحداث حسب النوع", "Event counts by type"),
+    "filters": ("المرشحات", "Filters"),
+    "bbox": ("النطاق الجغرافي", "Bounding box"),
+    "use_map_view": ("حدّد بالمنطقة الظاهرة على الخريطة", "Use the visible map area"),
+    "export": ("تصدير", "Export"),
+    "geocoded_note": ("الأحداث المحددة جغرافيًا فقط تظهر على الخريطة", "Only geocoded events appear on the map"),
+    "all": ("الكل", "All"),
+    "headline": ("العنوان", "Headline"),
+    "first_date": ("أول تاريخ", "First date"),
+    "last_date": ("آخر تاريخ", "Last date"),
+    "article_count": ("عدد المقالات", "Articles"),
+    "top_entities": ("أبرز الكيانات", "Top entities"),
+    "distinct_documents": ("دون المكرر", "Without duplicates"),
+    "topics": ("المواضيع", "Topics"),
+    "ingest_disabled": (
+        "الإضافة معطلة: شغّل الخادم مع --write-token لتفعيلها.",
+        "Adding articles is off: start the server with --write-token to turn it on.",
+    ),
+    "paste": ("الصق نص المقال (السطر الأول هو العنوان)", "Paste an article (the first line is the headline)"),
+    "upload": ("أو ارفع ملفات (txt, html, jsonl, zip …)", "or upload files (txt, html, jsonl, zip …)"),
+    "token": ("رمز الكتابة", "Write token"),
+    "submit": ("أضف", "Add"),
+    "ingest_result": ("نتيجة الإضافة", "Result"),
+    "new": ("جديد", "new"),
+    "known": ("معروف مسبقًا", "already known"),
+    "failed": ("فشل", "failed"),
+    "stats": ("الإحصاءات", "Statistics"),
+    "not_found": ("غير موجود", "Not found"),
+    "error": ("خطأ", "Error"),
+    "home": ("الرئيسية", "Home"),
+    "more": ("المزيد", "more"),
+    "id": ("المعرّف", "id"),
+    "none": ("—", "—"),
+    "docs_title": ("توثيق واجهة البرمجة", "API documentation"),
+    "entity_search": ("ابحث عن كيان", "Find an entity"),
+    "language": ("اللغة", "Language"),
+    "events_total": ("حدثًا", "events"),
+    "on_map": ("على الخريطة", "on the map"),
+    "open_article": ("افتح المقال", "open article"),
+}
+
+TYPE_NAMES = {
+    "AGREE": ("اتفاق", "Agree"), "CONSULT": ("تشاور", "Consult"), "SUPPORT": ("دعم", "Support"),
+    "CONCEDE": ("تنازل", "Concede"), "COOPERATE": ("تعاون", "Cooperate"), "AID": ("مساعدة", "Aid"),
+    "RETREAT": ("انسحاب", "Retreat"), "REQUEST": ("طلب", "Request"), "ACCUSE": ("اتهام", "Accuse"),
+    "REJECT": ("رفض", "Reject"), "THREATEN": ("تهديد", "Threaten"), "PROTEST": ("احتجاج", "Protest"),
+    "SANCTION": ("عقوبات", "Sanction"), "MOBILIZE": ("تعبئة", "Mobilize"),
+    "COERCE": ("إكراه", "Coerce"), "ASSAULT": ("اعتداء", "Assault"),
+}
+STATUS_NAMES = {
+    "occurred": ("وقع", "occurred"), "planned": ("مخطط له", "planned"),
+    "threatened": ("تهديد به", "threatened"), "claimed": ("ادعاء", "claimed"),
+    "denied": ("نفي", "denied"),
+}
+ENTITY_TYPE_NAMES = {
+    "PER": ("شخص", "person"), "ORG": ("منظمة", "organization"), "LOC": ("مكان", "place"),
+    "MISC": ("أخرى", "other"),
+}
+TOPIC_NAMES = {
+    "politics": ("سياسة", "politics"), "sport": ("رياضة", "sport"), "sports": ("رياضة", "sports"),
+    "economy": ("اقتصاد", "economy"), "culture": ("ثقافة", "culture"), "health": ("صحة", "health"),
+    "technology": ("تقنية", "technology"), "tech": ("تقنية", "technology"),
+    "religion": ("دين", "religion"), "society": ("مجتمع", "society"), "local": ("محليات", "local"),
+    "international": ("دولي", "international"), "world": ("العالم", "world"),
+    "security": ("أمن", "security"), "conflict": ("نزاع", "conflict"), "medical": ("طب", "medical"),
+}
+
+
+def pick_lang(query_value: str | None, cookie_value: str | None) -> str:
+    for v in (query_value, cookie_value):
+        if v in LANGS:
+            return v
+    return DEFAULT_LANG
+
+
+def label(key: str, lang: str) -> str:
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "ar" else pair[1]
+
+
+def _named(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str:
+    if not code:
+        return ""
+    pair = table.get(code) or table.get(code.lower())
+    if not pair:
+        return code
+    return pair[0] if lang == "ar" else pair[1]
+
+
+def type_name(code: str | None, lang: str) -> str:
+    return _named(TYPE_NAMES, code, lang)
+
+
+def status_name(code: str | None, lang: str) -> str:
+    return _named(STATUS_NAMES, code, lang)
+
+
+def entity_type_name(code: str | None, lang: str) -> str:
+    return _named(ENTITY_TYPE_NAMES, code, lang)
+
+
+def topic_name(code: str | None, lang: str) -> str:
+    return _named(TOPIC_NAMES, code, lang)
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str | None, lang: str) -> str:
+    """The country's name in the interface language (babel's CLDR data, else pycountry)."""
+    if not code:
+        return ""
+    code = code.upper()
+    try:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            name = Locale(lang).territories.get(code)
+        except UnknownLocaleError:
+            name = None
+        if name:
+            return name
+    except ImportError:  # babel comes with trafilatura (through courlan); fall back if absent
+        pass
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code)
+    if c is not None:
+        return getattr(c, "common_name", None) or c.name
+    return code

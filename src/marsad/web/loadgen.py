@@ -1,0 +1,91 @@
+"""The load generator of ``marsad bench serve``: a separate process that fires a planned
+mix of requests at a server on loopback with N concurrent clients, bounded in count and
+time, and prints one JSON object with latencies per kind of request.
+
+    python -m marsad.web.loadgen PLAN.json
+
+PLAN: {"base": "http://127.0.0.1:PORT", "requests": 2000, "concurrency": 8,
+       "seconds": 120, "warmup": 40, "urls": [["kind", "/path?query"], ...]}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import httpx
+
+
+def _loopback_only(base: str) -> None:
+    host = urlsplit(base).hostname or ""
+    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+        raise SystemExit(f"loadgen: refusing to load {host!r}: loopback addresses only")
+
+
+def run(plan: dict) -> dict:
+    base = plan["base"].rstrip("/")
+    _loopback_only(base)
+    urls = [tuple(u) for u in plan["urls"]]
+    total = int(plan.get("requests", 2000))
+    conc = max(1, int(plan.get("concurrency", 8)))
+    deadline_s = float(plan.get("seconds", 120))
+    lock = threading.Lock()
+    counter = {"next": 0}
+    lat: dict[str, list[float]] = defaultdict(list)
+    status: dict[int, int] = defaultdict(int)
+    errors: list[str] = []
+
+    with httpx.Client(base_url=base, timeout=30, trust_env=False) as warm:
+        for kind, path in urls[: int(plan.get("warmup", 40))]:
+            warm.get(path)
+
+    t_start = time.perf_counter()
+    deadline = t_start + deadline_s
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
+            while True:
+                with lock:
+                    i = counter["next"]
+                    counter["next"] += 1
+                if i >= total or time.perf_counter() > deadline:
+                    return
+                kind, path = urls[i % len(urls)]
+                t0 = time.perf_counter()
+                try:
+                    r = client.get(path)
+                    r.read()
+                    code = r.status_code
+                except httpx.HTTPError as exc:
+                    code = 0
+                    with lock:
+                        errors.append(f"{path}: {type(exc).__name__}")
+                dt = time.perf_counter() - t0
+                with lock:
+                    lat[kind].append(dt)
+                    status[code] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(conc)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t_start
+    return {"elapsed": elapsed, "latencies": dict(lat), "status": dict(status), "errors": errors[:20],
+            "concurrency": conc}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    with open(args[0], encoding="utf-8") as f:
+        plan = json.load(f)
+    print(json.dumps(run(plan)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per page; the routes are listed in :mod:`marsad.web.routes`."""

@@ -1,0 +1,136 @@
+/* marsad maps: country shapes from world-atlas (no tile server), points from the API as
+   GeoJSON, clustered and coloured by event type. Text from the data is only ever set with
+   textContent, never as HTML. */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || !window.L) { return; }
+
+  function parse(attr, fallback) {
+    try { return JSON.parse(el.getAttribute(attr) || ""); } catch (e) { return fallback; }
+  }
+  var colors = parse("data-colors", {});
+  var typeNames = parse("data-type-names", {});
+  var kind = el.getAttribute("data-kind") || "events";
+
+  var map = L.map(el, { worldCopyJump: true, minZoom: 2, maxZoom: 12, zoomSnap: 0.5,
+                        attributionControl: false, maxBounds: [[-84, -720], [84, 720]],
+                        maxBoundsViscosity: 1.0 }).setView([28, 38], 3);
+  map.createPane("countries");
+  map.getPane("countries").style.zIndex = 250;
+  var countryRenderer = L.canvas({ pane: "countries", padding: 0.2 });
+
+  fetch(el.getAttribute("data-atlas"), { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (topo) {
+      var geo = topojson.feature(topo, topo.objects.countries);
+      L.geoJSON(geo, {
+        pane: "countries", renderer: countryRenderer, interactive: false,
+        style: { color: "#8796a8", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 }
+      }).addTo(map);
+      el.setAttribute("data-atlas-loaded", "1");
+    })
+    .catch(function () { el.setAttribute("data-atlas-loaded", "0"); });
+
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  function eventPopup(p) {
+    var box = document.createElement("div");
+    box.className = "popup";
+    box.setAttribute("dir", "auto");
+    var head = document.createElement("strong");
+    head.textContent = (typeNames[p.type] || p.type) + (p.event_date ? " · " + p.event_date : "");
+    box.appendChild(head);
+    var what = document.createElement("div");
+    what.setAttribute("lang", "ar");
+    what.textContent = [p.source_text, p.trigger_text, p.target_text].filter(Boolean).join(" ");
+    box.appendChild(what);
+    if (p.place_name) {
+      var where = document.createElement("div");
+      where.textContent = p.place_name;
+      box.appendChild(where);
+    }
+    var a = link("/article/" + encodeURIComponent(p.doc_id) + "#ev-" + encodeURIComponent(p.idx), p.title || p.doc_id);
+    a.setAttribute("lang", "ar");
+    box.appendChild(a);
+    return box;
+  }
+
+  function placePopup(p) {
+    var box = document.createElement("div");
+    box.className = "popup";
+    box.setAttribute("dir", "auto");
+    var label = p.name + (p.name_en && p.name_en !== p.name ? " · " + p.name_en : "");
+    box.appendChild(p.id ? link("/entity/" + encodeURIComponent(p.id), label) : document.createTextNode(label));
+    if (p.n) { box.appendChild(document.createTextNode(" (" + p.n + ")")); }
+    return box;
+  }
+
+  function dominant(markers) {
+    var counts = {}, best = null, n = 0;
+    markers.forEach(function (m) {
+      var t = m.options.evType || "LOC";
+      counts[t] = (counts[t] || 0) + 1;
+      if (counts[t] > n) { n = counts[t]; best = t; }
+    });
+    return best;
+  }
+
+  var cluster = L.markerClusterGroup({
+    showCoverageOnHover: false, maxClusterRadius: 45,
+    iconCreateFunction: function (c) {
+      var markers = c.getAllChildMarkers();
+      var inner = document.createElement("div");
+      var span = document.createElement("span");
+      span.textContent = String(c.getChildCount());
+      inner.appendChild(span);
+      var size = c.getChildCount() < 10 ? 34 : c.getChildCount() < 100 ? 40 : 48;
+      return L.divIcon({ html: inner, className: "marker-cluster cluster-" + dominant(markers),
+                         iconSize: L.point(size, size) });
+    }
+  });
+
+  fetch(el.getAttribute("data-src"), { credentials: "same-origin" })
+    .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+    .then(function (fc) {
+      var latlngs = [];
+      (fc.features || []).forEach(function (f) {
+        var c = f.geometry && f.geometry.coordinates;
+        if (!c) { return; }
+        var p = f.properties || {};
+        var ll = L.latLng(c[1], c[0]);
+        latlngs.push(ll);
+        var color = kind === "events" ? (colors[p.type] || "#555") : "#b9770e";
+        var m = L.circleMarker(ll, { radius: kind === "events" ? 7 : 6, color: "#fff", weight: 1.5,
+                                     fillColor: color, fillOpacity: 0.9, evType: kind === "events" ? p.type : "LOC" });
+        m.bindPopup(kind === "events" ? eventPopup(p) : placePopup(p));
+        cluster.addLayer(m);
+      });
+      map.addLayer(cluster);
+      if (latlngs.length) {
+        map.fitBounds(L.latLngBounds(latlngs).pad(0.3), { maxZoom: 6 });
+      }
+      el.setAttribute("data-points", String(latlngs.length));
+      var count = document.getElementById("map-count");
+      if (count) { count.textContent = String(latlngs.length) + (fc.truncated ? "+" : ""); }
+    })
+    .catch(function () { el.setAttribute("data-points", "error"); });
+
+  var button = document.getElementById("use-map-view");
+  if (button) {
+    button.addEventListener("click", function () {
+      var b = map.getBounds();
+      function clampLon(x) { return Math.max(-180, Math.min(180, x)); }
+      function clampLat(x) { return Math.max(-90, Math.min(90, x)); }
+      var box = [clampLon(b.getWest()), clampLat(b.getSouth()), clampLon(b.getEast()), clampLat(b.getNorth())]
+        .map(function (x) { return x.toFixed(3); }).join(",");
+      document.getElementById("bbox").value = box;
+      document.getElementById("event-filters").submit();
+    });
+  }
+}());
