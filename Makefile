@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: install run demo test test-fast bench lint clean
+.PHONY: install run demo test test-fast bench lint clean web-vendor
 
 install: $(VENV)/.installed
 
@@ -14,8 +14,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# builds demo.db from the bundled corpus, shows searches and an analysis, then serves the
+# web UI at http://127.0.0.1:8000/ (Ctrl-C stops)
 run: install
-	$(BIN)/marsad demo --db $(DEMO_DB)
+	$(BIN)/marsad demo --db $(DEMO_DB) --serve
+
+# rebuild the vendored JavaScript (Leaflet, Cytoscape, world-atlas …) from the npm lock file
+web-vendor:
+	cd web-build && npm ci && npm run build
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -7,7 +7,7 @@ live with each backend.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -124,4 +124,11 @@ _V3 = [
     "CREATE INDEX IF NOT EXISTS stories_dates ON stories(last_date, first_date)",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
+# version 4: a covering index so listings and facets read metadata without the article
+# bodies that share the documents row
+_V4 = [
+    "CREATE INDEX IF NOT EXISTS documents_meta "
+    "ON documents(id, published, source, topic, dup_group, story_id)",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
