@@ -9,6 +9,16 @@ from marsad.analyze.pipeline import StageSpec, register
 # signature). Each factory imports its module lazily so `import marsad` stays fast.
 
 
+def _ner_factory():
+    from marsad.analyze.ner.stage import make_ner_stage
+
+    return make_ner_stage()
+
+
+register(StageSpec(name="ner", factory=_ner_factory, requires=("tokens", "sentences"),
+                   assigns=("mentions",)))
+
+
 def _link_factory():
     from marsad.analyze.link import link_stage
 

@@ -19,6 +19,7 @@ from marsad.errors import MarsadError
 COMMAND_MODULES = [
     "marsad.cli.core",
     "marsad.cli.demo",
+    "marsad.cli.ner",
     "marsad.cli.entities",
     "marsad.cli.events",
     "marsad.cli.stories",

@@ -1,0 +1,191 @@
+"""Token features for the CRF tagger.
+
+Per word *type* (cached): the matching key, its clitic segmentation (و ف ب ل ك ال
+prefixes, pronoun suffixes via :mod:`marsad.text.stem`), affixes, shape, word clusters of
+the word and of its clitic-free stem at three granularities, and which cue/gazetteer lists
+hold it. Per *position*: the features of the neighbours in a ±2 window (a subset, with the
+offset in the name) and the longest multi-word gazetteer match. Everything is a string
+feature; the per-type lists are built once and concatenated, which keeps feature
+extraction fast enough for >20k tokens/s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from marsad.analyze.ner.clusters import cluster_key
+from marsad.analyze.ner.gazetteer import Gazetteer
+from marsad.text.normalize import remove_invisible
+from marsad.text.stem import strip_prefixes, strip_suffixes
+
+_PUNCT = set("""!"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»،؛؟…“”‘’–—""")
+_DEF = ("وبال", "وكال", "فبال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """What the feature extractor uses; recorded in the model directory."""
+
+    clusters: bool = True
+    gazetteer: bool = True
+    window: int = 2
+    affixes: bool = True
+    clusters_file: str = "clusters.tsv.gz"  # in marsad/resources/ner
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def segment(key: str) -> tuple[str, str, str]:
+    """(prefix clitics, stem, suffix) of a matching key: وبالمدينه -> (وبال, مدينه, "")."""
+    if not key or not ("\u0621" <= key[0] <= "\u064a"):
+        return "", key, ""
+    rest = strip_prefixes(key)
+    pre = key[: len(key) - len(rest)] if key.endswith(rest) else ""
+    core = strip_suffixes(rest) if len(rest) > 4 else rest
+    suf = rest[len(core) :]
+    return pre, rest, suf
+
+
+_ARABIC = re.compile(r"[\u0621-\u065f\u0670-\u06d3]+")
+_LATIN = re.compile(r"[A-Za-z]+")
+_NUMBER = re.compile(r"[\d.,\u066b\u066c]+")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def shape(tok: str) -> str:
+    t = remove_invisible(tok)
+    if not t:
+        return "empty"
+    if _ARABIC.fullmatch(t):
+        return "ar"
+    if all(c in _PUNCT for c in t):
+        return "punct"
+    if _HAS_DIGIT.search(t):
+        return "digit" if _NUMBER.fullmatch(t) else "alnum"
+    if _LATIN.fullmatch(t):
+        return "LAT" if t[0].isupper() else "lat"
+    if all("\u0600" <= c <= "\u06ff" for c in t):
+        return "ar"
+    return "other"
+
+
+class FeatureExtractor:
+    """Turns a sentence of tokens into crfsuite feature lists."""
+
+    def __init__(self, settings: FeatureSettings, clusters: dict[str, tuple[str, ...]] | None,
+                 gazetteer: Gazetteer | None):
+        self.settings = settings
+        self.clusters = clusters if settings.clusters else None
+        self.gaz = gazetteer if settings.gazetteer else None
+        self._type = lru_cache(maxsize=300_000)(self._type_features)
+        self._shift = lru_cache(maxsize=300_000)(self._shifted)
+        self._offsets = [o for o in range(-settings.window, settings.window + 1) if o]
+        self._gaz_memo: dict[tuple[str, ...], list[str]] = {}
+
+    def _type_features(self, tok: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple]:
+        """(own features, context features without offset, key, (prefix, stem, shape, cue
+        names)) of one word type."""
+        key = cluster_key(remove_invisible(tok)) or tok
+        pre, rest, suf = segment(key)
+        cl = self.clusters
+        if cl is not None and rest != key and key in cl and rest not in cl \
+                and "ال" + rest not in cl:
+            # a known word whose "clitic" is part of the stem (بريطانيا, وليد): keep it whole
+            pre, rest, suf = "", key, ""
+        shp = shape(tok)
+        own = ["b", "w=" + key, "sh=" + shp]
+        ctx = ["w=" + key]
+        if rest != key:
+            own += ["s=" + rest, "pre=" + pre]
+            ctx += ["s=" + rest, "pre=" + pre]
+            if pre.endswith(("ال", "لل")):
+                own.append("def")
+        elif key.startswith("ال"):
+            own.append("al")
+        if suf:
+            own += ["suf=" + suf, "core=" + rest[: len(rest) - len(suf)]]
+        if self.settings.affixes and shp == "ar":
+            n = len(rest)
+            own += ["len=" + str(min(n, 10))]
+            for k in (1, 2, 3, 4):
+                if n > k:
+                    own.append(f"x{k}=" + rest[-k:])
+            for k in (2, 3):
+                if n > k + 1:
+                    own.append(f"f{k}=" + rest[:k])
+        elif shp != "ar":
+            ctx.append("sh=" + shp)
+        if self.clusters is not None:
+            c = self.clusters.get(key)
+            if c is not None:
+                own += [f"c{i}=" + x for i, x in enumerate(c)]
+                ctx += [f"c{i}=" + x for i, x in enumerate(c)]
+            else:
+                own.append("c=none")
+            if rest != key:
+                cs = self.clusters.get(rest)
+                if cs is None and not pre.endswith("ال") and len(pre) < 3:
+                    cs = self.clusters.get("ال" + rest)
+                if cs is not None:
+                    own += [f"sc{i}=" + x for i, x in enumerate(cs)]
+                    ctx += [f"sc{i}=" + x for i, x in enumerate(cs)]
+        cues: list[str] = []
+        if self.gaz is not None:
+            cues = self.gaz.word_cues(key)
+            for name in cues:
+                own.append("g=" + name)
+                ctx.append("g=" + name)
+        return tuple(own), tuple(ctx), key, (pre, rest, shp, tuple(cues))
+
+    def _shifted(self, tok: str) -> tuple[tuple[str, ...], ...]:
+        """The context features of a type as seen from each offset -w..-1, 1..w."""
+        ctx = self._type(tok)[1]
+        out = []
+        for o in self._offsets:
+            feats = ctx if abs(o) == 1 else ctx[:2]
+            out.append(tuple(f"{o}{f}" for f in feats))
+        return tuple(out)
+
+    def gaz_tags(self, keys: Sequence[str]) -> list[str]:
+        """Multi-word gazetteer tags of a sentence (memoized for the last few sentences,
+        which the neural encoder asks for again)."""
+        if self.gaz is None:
+            return [""] * len(keys)
+        k = tuple(keys)
+        tags = self._gaz_memo.get(k)
+        if tags is None:
+            if len(self._gaz_memo) > 512:
+                self._gaz_memo.clear()
+            tags = self._gaz_memo[k] = self.gaz.match(keys)
+        return tags
+
+    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
+        n = len(tokens)
+        types = [self._type(t) for t in tokens]
+        shifted = [self._shift(t) for t in tokens]
+        keys = [t[2] for t in types]
+        gaz = self.gaz_tags(keys)
+        offsets = self._offsets
+        out: list[list[str]] = []
+        for i in range(n):
+            f = list(types[i][0])
+            if gaz[i]:
+                f.append("G=" + gaz[i])
+            for slot, o in enumerate(offsets):
+                j = i + o
+                if 0 <= j < n:
+                    f.extend(shifted[j][slot])
+                    if (o == 1 or o == -1) and gaz[j]:
+                        f.append(f"{o}G=" + gaz[j])
+                else:
+                    f.append(f"{o}BOS" if o < 0 else f"{o}EOS")
+            if i > 0:
+                f.append("wb=" + keys[i - 1] + "|" + keys[i])
+            if i + 1 < n:
+                f.append("wa=" + keys[i] + "|" + keys[i + 1])
+            out.append(f)
+        return out

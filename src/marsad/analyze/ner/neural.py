@@ -1,0 +1,261 @@
+"""A small BiLSTM-CRF tagger run in numpy (trained by :mod:`neural_train` with torch).
+
+Per token it reads: a frozen distributional vector of the word and of its clitic-free stem
+(PPMI-SVD vectors from unlabelled news, int8 in ``vectors.npz``), a trainable vector for
+words seen in training, a character CNN, and binary cues shared with the CRF (gazetteer
+match, cue lists, shape, clitic prefix). A BiLSTM reads the sentence; a CRF layer gives
+label marginals that are combined with the CRF tagger's (see :mod:`tagger`).
+
+Inference is numpy only: sentences are batched and padded so each LSTM step is one matrix
+product for the whole batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from marsad.analyze.ner.features import FeatureExtractor
+
+LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
+MAX_CHARS = 16
+_DISC = (
+    [f"G={p}-{t}" for p in "BI" for t in ("LOC", "GEO", "ORG", "PER", "AMB")]
+    + [f"g={n}" for n in ("TITLE", "ORGW", "LOCW", "NISBA", "FIRST", "PLOC", "PGEO", "PORG",
+                           "PPER", "PAMB")]
+    + [f"sh={s}" for s in ("ar", "punct", "digit", "alnum", "lat", "LAT", "other", "empty")]
+    + [f"pre={p}" for p in ("و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "other")]
+    + ["unk", "stem_unk"]
+)
+DISC_INDEX = {f: i for i, f in enumerate(_DISC)}
+N_DISC = len(_DISC)
+
+
+def allowed_transitions() -> np.ndarray:
+    """allowed[i, j]: may label j follow label i (I-X only after B-X or I-X)."""
+    n = len(LABELS)
+    ok = np.ones((n, n), dtype=bool)
+    for j, lj in enumerate(LABELS):
+        if lj.startswith("I-"):
+            for i, li in enumerate(LABELS):
+                ok[i, j] = li[2:] == lj[2:] and li != "O"
+    return ok
+
+
+def allowed_start() -> np.ndarray:
+    return np.array([not lab.startswith("I-") for lab in LABELS])
+
+
+@dataclass
+class Encoder:
+    """Turns token sentences into the network's integer/float inputs."""
+
+    vec_index: dict[str, int]  # matching key -> row of the pretrained vectors
+    word_index: dict[str, int]  # training words -> row of the trainable table (0 = unknown)
+    char_index: dict[str, int]  # char -> id (0 pad, 1 unknown)
+    extractor: FeatureExtractor  # for gazetteer and cue features
+
+    def __post_init__(self) -> None:
+        self._type = lru_cache(maxsize=300_000)(self._encode_type)
+
+    def _encode_type(self, tok: str):
+        """(key, vec row, stem vec row, train-word id, char ids, type-level binary cues)."""
+        _, _, key, (pre, rest, shp, cues) = self.extractor._type(tok)
+        v = self.vec_index.get(key, -1)
+        s = self.vec_index.get(rest, -1) if rest != key else v
+        if s < 0 and rest != key:
+            s = self.vec_index.get("ال" + rest, -1)
+        chars = np.zeros(MAX_CHARS, dtype=np.int64)
+        for j, c in enumerate(key[:MAX_CHARS]):
+            chars[j] = self.char_index.get(c, 1)
+        d = np.zeros(N_DISC, dtype=np.float32)
+        d[DISC_INDEX["sh=" + shp]] = 1
+        if rest != key:
+            d[DISC_INDEX.get("pre=" + pre, DISC_INDEX["pre=other"])] = 1
+        if v < 0:
+            d[DISC_INDEX["unk"]] = 1
+        if s < 0:
+            d[DISC_INDEX["stem_unk"]] = 1
+        for name in cues:
+            j = DISC_INDEX.get("g=" + name)
+            if j is not None:
+                d[j] = 1
+        return key, v, s, self.word_index.get(key, 0), chars, d
+
+    def encode(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
+        types = [self._type(t) for t in tokens]
+        disc = np.stack([t[5] for t in types])
+        if self.extractor.gaz is not None:
+            for i, tag in enumerate(self.extractor.gaz_tags([t[0] for t in types])):
+                if tag:
+                    disc[i, DISC_INDEX["G=" + tag]] = 1
+        return {"vec": np.array([t[1] for t in types], dtype=np.int64),
+                "svec": np.array([t[2] for t in types], dtype=np.int64),
+                "wid": np.array([t[3] for t in types], dtype=np.int64),
+                "chars": np.stack([t[4] for t in types]), "disc": disc}
+
+
+_CONTROLLER = None
+
+
+def _one_blas_thread():
+    global _CONTROLLER
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        import contextlib
+
+        return contextlib.nullcontext()
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
+try:
+    from scipy.special import expit as _expit
+except ImportError:  # pragma: no cover - scipy comes with scikit-learn
+    def _expit(x: np.ndarray) -> np.ndarray:
+        return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
+    m = a.max(axis=axis, keepdims=True)
+    return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+class NeuralTagger:
+    """Numpy forward pass of the trained network (weights from ``neural.npz``)."""
+
+    def __init__(self, path: Path, extractor: FeatureExtractor):
+        w = np.load(path / "neural.npz")
+        self.w = {k: w[k].astype(np.float32) for k in w.files if k not in ("vec_q", "vec_scale")}
+        vq, vs = w["vec_q"], w["vec_scale"]
+        self.vectors = (vq.astype(np.float32) * vs[:, None]).astype(np.float32)
+        idx = json.loads((path / "neural.json").read_text(encoding="utf-8"))
+        self.encoder = Encoder({k: i for i, k in enumerate(idx["vec_words"])},
+                               {k: i for i, k in enumerate(idx["train_words"])},
+                               {c: i for i, c in enumerate(idx["chars"])}, extractor)
+        self.hidden = int(idx["hidden"])
+
+    def _bilstm(self, X: np.ndarray, lens: Sequence[int]) -> np.ndarray:
+        """Both LSTM directions in one loop: the backward direction runs left to right over
+        each sentence reversed in place, stacked under the forward one, so every step is
+        one batched update. X: (B, T, D) -> (B, T, 2H)."""
+        w = self.w
+        B, T, _ = X.shape
+        H = self.hidden
+        Xr = np.zeros_like(X)
+        for b, n in enumerate(lens):
+            Xr[b, :n] = X[b, :n][::-1]
+        # gate order in torch: i, f, g, o -> regrouped as i, f, o (sigmoid) and g (tanh)
+        xw = np.stack([X @ w["lstm_f_wih"].T + w["lstm_f_b"],
+                       Xr @ w["lstm_b_wih"].T + w["lstm_b_b"]])  # (2, B, T, 4H)
+        U = np.stack([w["lstm_f_whh"].T, w["lstm_b_whh"].T])  # (2, H, 4H)
+        # no masking needed: in both stacked directions every sentence is left-aligned, so
+        # padding only ever comes after a sentence's last real token
+        h = np.zeros((2, B, H), np.float32)
+        c = np.zeros((2, B, H), np.float32)
+        out = np.empty((2, B, T, H), np.float32)
+        for t in range(T):
+            g = xw[:, :, t] + h @ U  # (2, B, 4H)
+            sig = _expit(g)
+            c = sig[..., H : 2 * H] * c + sig[..., :H] * np.tanh(g[..., 2 * H : 3 * H])
+            h = sig[..., 3 * H :] * np.tanh(c)
+            out[:, :, t] = h
+        res = np.zeros((B, T, 2 * H), np.float32)
+        for b, n in enumerate(lens):
+            res[b, :n, :H] = out[0, b, :n]
+            res[b, :n, H:] = out[1, b, :n][::-1]
+        return res
+
+    def emissions(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per-sentence (n_tokens, n_labels) emission scores; sentences are run in batches
+        of similar length so padding stays small. BLAS runs single-threaded here: the
+        matrices are small, and extra threads only contend."""
+        with _one_blas_thread():
+            return self._emissions(sents)
+
+    def _emissions(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        out: list[np.ndarray] = [np.zeros((0, len(LABELS)), np.float32)] * len(sents)
+        order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
+        batch: list[int] = []
+        for i in order:
+            if batch and (len(batch) >= 64 or len(sents[i]) * (len(batch) + 1) > 4096):
+                for j, em in zip(batch, self._emissions_batch([sents[j] for j in batch])):
+                    out[j] = em
+                batch = []
+            batch.append(i)
+        if batch:
+            for j, em in zip(batch, self._emissions_batch([sents[j] for j in batch])):
+                out[j] = em
+        return out
+
+    def _emissions_batch(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        enc = [self.encoder.encode(s) for s in sents]
+        w = self.w
+        lens = [len(s) for s in sents]
+        B, T = len(sents), max(lens)
+        cat = {k: np.concatenate([e[k] for e in enc]) for k in enc[0]}
+        vec = np.where(cat["vec"][:, None] >= 0, self.vectors[np.maximum(cat["vec"], 0)], 0)
+        svec = np.where(cat["svec"][:, None] >= 0, self.vectors[np.maximum(cat["svec"], 0)], 0)
+        wemb = w["word_emb"][cat["wid"]]
+        chars = cat["chars"]
+        ch = w["char_emb"][chars]  # (N, C, E)
+        k = w["char_conv_w"].shape[2]
+        pad = k // 2
+        chp = np.pad(ch, ((0, 0), (pad, pad), (0, 0)))
+        conv = w["char_conv_b"] + sum(
+            chp[:, j : j + MAX_CHARS] @ w["char_conv_w"][:, :, j].T for j in range(k))
+        cmask = (chars > 0)[:, :, None]
+        conv = np.where(cmask, conv, -1e4).max(axis=1)
+        conv = np.where(cmask.any(axis=1), np.maximum(conv, 0.0), 0.0)
+        x = np.concatenate([vec, svec, wemb, conv, cat["disc"]], axis=1).astype(np.float32)
+        x = np.maximum(x @ w["in_w"].T + w["in_b"], 0)
+        X = np.zeros((B, T, x.shape[1]), np.float32)
+        mask = np.zeros((B, T), bool)
+        pos = 0
+        for b, n in enumerate(lens):
+            X[b, :n] = x[pos : pos + n]
+            mask[b, :n] = True
+            pos += n
+        H = self._bilstm(X, lens)
+        em = H @ w["out_w"].T + w["out_b"]
+        return [em[b, :n] for b, n in enumerate(lens)]
+
+    def marginals(self, em: np.ndarray) -> np.ndarray:
+        """Forward-backward over the CRF layer: (n, L) label probabilities."""
+        return self.marginals_batch([em])[0]
+
+    def marginals_batch(self, ems: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Forward-backward for several sentences at once (padded; best with similar
+        lengths)."""
+        tr, st, en = self.w["crf_trans"], self.w["crf_start"], self.w["crf_end"]
+        lens = [len(e) for e in ems]
+        B, T, L = len(ems), max(lens), len(LABELS)
+        em = np.zeros((B, T, L), np.float32)
+        mask = np.zeros((B, T), bool)
+        for b, e in enumerate(ems):
+            em[b, : len(e)] = e
+            mask[b, : len(e)] = True
+        alpha = np.zeros((B, T, L), np.float32)
+        beta = np.zeros((B, T, L), np.float32)
+        alpha[:, 0] = st + em[:, 0]
+        for t in range(1, T):
+            nxt = _logsumexp(alpha[:, t - 1, :, None] + tr[None], axis=1) + em[:, t]
+            alpha[:, t] = np.where(mask[:, t, None], nxt, alpha[:, t - 1])
+        beta[:, T - 1] = en
+        for t in range(T - 2, -1, -1):
+            cand = _logsumexp(tr[None] + (em[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+            beta[:, t] = np.where(mask[:, t + 1, None], cand, en)
+        z = _logsumexp(alpha[:, T - 1] + en, axis=1)
+        p = np.exp(alpha + beta - z[:, None, None])
+        return [p[b, :n] for b, n in enumerate(lens)]

@@ -1,0 +1,201 @@
+"""The NER model at inference: load once, tag token sentences, find mentions in text.
+
+A model directory holds ``model.crfsuite`` (python-crfsuite weights), ``meta.json``
+(settings, training-data hash, dev scores, ensemble weight, override block list) and,
+when trained with ``--neural``, ``neural.npz``/``neural.json`` (a BiLSTM-CRF run in
+numpy). The word clusters and gazetteer it was trained with ship beside it in
+``marsad/resources/ner``. Inference needs python-crfsuite and numpy, never torch.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from marsad.analyze.ner.clusters import load_clusters
+from marsad.analyze.ner.features import FeatureExtractor, FeatureSettings
+from marsad.analyze.ner.gazetteer import RESOURCES, load_gazetteer
+from marsad.errors import ResourceMissing
+
+DEFAULT_MODEL_DIR = RESOURCES / "model"
+CLUSTERS_FILE = "clusters.tsv.gz"
+TRAIN_CMD = "marsad train ner --out src/marsad/resources/ner/model"
+
+
+def load_extractor(settings: FeatureSettings, resources: Path = RESOURCES) -> FeatureExtractor:
+    clusters = None
+    if settings.clusters:
+        path = resources / settings.clusters_file
+        if not path.exists():
+            raise ResourceMissing(f"NER word clusters {path}", fix="marsad train ner-resources")
+        clusters = load_clusters(path)
+    gaz = load_gazetteer(resources) if settings.gazetteer else None
+    return FeatureExtractor(settings, clusters, gaz)
+
+
+@dataclass
+class NerModel:
+    """A loaded tagger: ``tag(tokens) -> labels``."""
+
+    path: Path
+    meta: dict
+    extractor: FeatureExtractor
+
+    def __post_init__(self) -> None:
+        self._local = threading.local()  # crfsuite taggers are not thread-safe
+
+    @property
+    def _tagger(self):
+        t = getattr(self._local, "tagger", None)
+        if t is None:
+            import pycrfsuite
+
+            t = pycrfsuite.Tagger()
+            t.open(str(self.path / "model.crfsuite"))
+            self._local.tagger = t
+        return t
+
+    @property
+    def blocked(self) -> frozenset[str] | None:
+        """Override entries contradicted by training data; None when overrides are off."""
+        if not hasattr(self, "_blocked"):
+            o = self.meta.get("overrides")
+            self._blocked = frozenset(o.get("blocked", [])) if o is not None else None
+        return self._blocked
+
+    def _post(self, tokens: Sequence[str], labels: list[str],
+              scores: list[float] | None = None) -> list[str]:
+        """Apply the curated multi-word names (see :mod:`overrides`); overridden tokens get
+        score 1.0."""
+        if self.blocked is None or self.extractor.gaz is None or not tokens:
+            return labels
+        from marsad.analyze.ner.overrides import apply_overrides, override_spans
+
+        keys = [self.extractor._type(t)[2] for t in tokens]
+        spans = list(override_spans(self.extractor.gaz, keys, self.blocked))
+        if not spans:
+            return labels
+        new = apply_overrides(labels, spans)
+        if scores is not None:
+            for i, (a, b) in enumerate(zip(labels, new)):
+                if a != b:
+                    scores[i] = 1.0
+        return new
+
+    @property
+    def neural(self):
+        """The BiLSTM-CRF part when the model directory has one (``neural.npz``)."""
+        if not hasattr(self, "_neural"):
+            self._neural = None
+            if (self.path / "neural.npz").exists():
+                from marsad.analyze.ner.neural import NeuralTagger
+
+                self._neural = NeuralTagger(self.path, self.extractor)
+        return self._neural
+
+    @property
+    def neural_weight(self) -> float:
+        return float(self.meta.get("ensemble", {}).get("neural_weight", 0.0))
+
+    @property
+    def ensembled(self) -> bool:
+        """True when the neural tagger takes part (it exists and has a weight)."""
+        return self.neural_weight > 0 and self.neural is not None
+
+    def crf_marginals(self, tokens: Sequence[str]):
+        import numpy as np
+
+        from marsad.analyze.ner.neural import LABELS
+
+        t = self._tagger
+        t.set(self.extractor.sentence(tokens))
+        known = set(t.labels())
+        m = np.zeros((len(tokens), len(LABELS)), dtype=np.float32)
+        for j, lab in enumerate(LABELS):
+            if lab in known:
+                m[:, j] = [t.marginal(lab, i) for i in range(len(tokens))]
+        return m
+
+    def _ensemble(self, sents: Sequence[Sequence[str]]):
+        """Per sentence: (labels, probabilities) from the weighted mean of the CRF's label
+        marginals and the network's per-token label distribution (softmax of its emission
+        scores: as good on dev as its CRF layer's marginals, and cheaper), decoded under
+        BIO constraints. Sentences go through the network in batches of similar length."""
+        from marsad.analyze.ner.decode import decode_batch, softmax
+
+        nn = self.neural
+        w = self.neural_weight
+        out: list = [([], None)] * len(sents)
+        order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
+        for k in range(0, len(order), 64):
+            idx = order[k : k + 64]
+            group = [sents[i] for i in idx]
+            nn_p = [softmax(e) for e in nn.emissions(group)]
+            ps = [(1 - w) * self.crf_marginals(s) + w * q for s, q in zip(group, nn_p)]
+            for i, labels, p in zip(idx, decode_batch(ps), ps):
+                out[i] = (self._post(sents[i], labels), p)
+        return out
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        if not tokens:
+            return []
+        if self.ensembled:
+            return self._ensemble([tokens])[0][0]
+        return self._post(tokens, list(self._tagger.tag(self.extractor.sentence(tokens))))
+
+    def tag_sentences(self, sents: Sequence[Sequence[str]], batch: int = 64) -> list[list[str]]:
+        if not self.ensembled:
+            return [self.tag(s) for s in sents]
+        return [lab for lab, _ in self._ensemble(sents)]
+
+    def tag_with_scores(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
+        """Labels and each label's marginal probability."""
+        if not tokens:
+            return [], []
+        if self.ensembled:
+            return self.tag_with_scores_many([tokens])[0]
+        t = self._tagger
+        labels = list(t.tag(self.extractor.sentence(tokens)))
+        scores = [t.marginal(y, i) for i, y in enumerate(labels)]
+        return self._post(tokens, labels, scores), scores
+
+    def tag_with_scores_many(self, sents: Sequence[Sequence[str]]
+                             ) -> list[tuple[list[str], list[float]]]:
+        """:meth:`tag_with_scores` for a whole article at once (batched network)."""
+        if not self.ensembled:
+            return [self.tag_with_scores(s) for s in sents]
+        from marsad.analyze.ner.neural import LABELS
+
+        idx = {lab: j for j, lab in enumerate(LABELS)}
+        out = []
+        for labels, p in self._ensemble(sents):
+            if p is None:
+                out.append((labels, []))
+                continue
+            sc = [float(p[i, idx[y]]) for i, y in enumerate(labels)]
+            out.append((labels, [1.0 if x < 1e-6 else x for x in sc]))
+        return out
+
+    def rank(self, key: str) -> int:
+        """Frequency rank of a matching key in the unlabelled news (large if unseen)."""
+        r = getattr(self, "_rank", None)
+        if r is None:
+            cl = self.extractor.clusters or {}
+            r = self._rank = {k: i for i, k in enumerate(cl)}
+        return r.get(key, 10**9)
+
+
+def load_model(path: str | Path | None = None) -> NerModel:
+    """The model in ``path`` (default: the one shipped in the package)."""
+    p = Path(path) if path else DEFAULT_MODEL_DIR
+    if not (p / "model.crfsuite").exists() or not (p / "meta.json").exists():
+        raise ResourceMissing(f"NER model in {p}", fix=TRAIN_CMD)
+    meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
+    settings = FeatureSettings(**meta.get("features", {}))
+    model = NerModel(p, meta, load_extractor(settings))
+    _ = model._tagger  # open now so a broken file fails at load, not at first use
+    _ = model.neural
+    return model

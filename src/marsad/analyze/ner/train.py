@@ -1,0 +1,212 @@
+"""Training the CRF tagger from CoNLL data, and the model directory it writes.
+
+``meta.json`` records what is needed to reproduce and judge a model: sha256 of the
+training and dev data, feature and trainer settings, the sha256 of the shipped clusters
+and gazetteer it depends on, and the dev scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from marsad.analyze.ner.conll import ConllSentence, format_conll
+from marsad.analyze.ner.features import FeatureSettings
+from marsad.analyze.ner.gazetteer import RESOURCES
+from marsad.analyze.ner.scorer import score_sentences
+from marsad.analyze.ner.tagger import load_extractor, load_model
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    c1: float = 0.02
+    c2: float = 0.01
+    max_iterations: int = 200
+    dev_fraction: float = 0.1
+    # also train on a copy of each sentence where entity tokens lose their word-identity
+    # features, so the model learns to tag unseen names from clusters, affixes and context
+    augment: bool = False
+    features: FeatureSettings = field(default_factory=FeatureSettings)
+
+
+_IDENTITY = ("w=", "s=", "core=", "wb=", "wa=")
+
+
+def mask_identity(xseq: list[list[str]], labels: Sequence[str]) -> list[list[str]]:
+    """The features of a sentence with the word-identity features of entity tokens removed."""
+    return [[f for f in x if not f.startswith(_IDENTITY)] if lab != "O" else x
+            for x, lab in zip(xseq, labels)]
+
+
+def split_dev(sents: Sequence[ConllSentence], fraction: float) -> tuple[list, list]:
+    """The last ``fraction`` of sentences as dev (the corpus is ordered by article, so this
+    keeps dev articles unseen, like the held-out test portion)."""
+    n_dev = round(len(sents) * fraction)
+    cut = len(sents) - n_dev
+    return list(sents[:cut]), list(sents[cut:])
+
+
+def sha256_text(sents: Sequence[ConllSentence]) -> str:
+    text = format_conll((s.tokens, s.labels) for s in sents)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out: Path,
+              settings: TrainSettings = TrainSettings(), *, source: str = "",
+              log=lambda m: None) -> dict:
+    """Train, write ``out/model.crfsuite`` and ``out/meta.json``; returns the meta."""
+    import pycrfsuite
+
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    ext = load_extractor(settings.features)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for s in train:
+        xseq = ext.sentence(s.tokens)
+        trainer.append(xseq, s.labels)
+        if settings.augment and any(lab != "O" for lab in s.labels):
+            trainer.append(mask_identity(xseq, s.labels), s.labels)
+    trainer.set_params({"c1": settings.c1, "c2": settings.c2,
+                        "max_iterations": settings.max_iterations,
+                        "feature.possible_transitions": True})
+    log(f"features for {len(train)} sentences in {time.time() - t0:.1f}s; training")
+    trainer.train(str(out / "model.crfsuite"))
+    train_seconds = time.time() - t0
+    meta = {
+        "kind": "crf",
+        "source": source,
+        "train_sha256": sha256_text(train),
+        "dev_sha256": sha256_text(dev) if dev else None,
+        "train_sentences": len(train),
+        "train_tokens": sum(len(s.tokens) for s in train),
+        "dev_sentences": len(dev),
+        "dev_tokens": sum(len(s.tokens) for s in dev),
+        "features": settings.features.as_dict(),
+        "trainer": {k: v for k, v in asdict(settings).items() if k != "features"},
+        "resources": {
+            settings.features.clusters_file: sha256_file(RESOURCES / settings.features.clusters_file),
+            "places.tsv.gz": sha256_file(RESOURCES / "places.tsv.gz"),
+        },
+        "train_seconds": round(train_seconds, 1),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    if dev:
+        model = load_model(out)
+        pred = model.tag_sentences([s.tokens for s in dev])
+        score = score_sentences([s.labels for s in dev], pred)
+        meta["dev_scores"] = score.as_dict()
+        (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2),
+                                       encoding="utf-8")
+    return meta
+
+
+ENSEMBLE_WEIGHTS = (0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def choose_neural_weight(model_dir: Path, dev: Sequence[ConllSentence]) -> tuple[float, dict]:
+    """The weight of the neural marginals (vs the CRF's) that scores best on dev, and the
+    scores of every weight tried (0 = CRF alone, 1 = neural alone)."""
+    model = load_model(model_dir)
+    model.meta.setdefault("ensemble", {})
+    gold = [s.labels for s in dev]
+    toks = [s.tokens for s in dev]
+    tried: dict[str, float] = {}
+    best = (-1.0, 0.5)
+    for w in (0.0, *ENSEMBLE_WEIGHTS, 1.0):
+        model.meta["ensemble"]["neural_weight"] = w
+        if w > 0 and model.neural is None:
+            break
+        f1 = score_sentences(gold, model.tag_sentences(toks)).overall.f1
+        tried[str(w)] = round(f1, 2)
+        if w in ENSEMBLE_WEIGHTS and f1 > best[0]:
+            best = (f1, w)
+    return best[1], tried
+
+
+def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out: Path,
+              settings: TrainSettings = TrainSettings(), *, neural: bool = False,
+              vectors: Path | None = None, refit: bool = False, source: str = "",
+              log=lambda m: None) -> dict:
+    """The whole recipe behind ``marsad train ner``: CRF, then (``neural``) the BiLSTM-CRF
+    and the ensemble weight chosen on dev; ``refit`` then retrains both on train+dev with
+    the chosen settings (dev scores stay those of the models that did not see dev)."""
+    for stale in ("neural.npz", "neural.json", "best_neural.npz", "best_neural.json"):
+        (out / stale).unlink(missing_ok=True)
+    meta = train_crf(train, dev, out, settings, source=source, log=log)
+    if dev:
+        log(f"CRF dev F1 {meta['dev_scores']['overall']['f1']}")
+    if settings.features.gazetteer:
+        meta["overrides"] = {"blocked": blocked_overrides(train, settings)}
+        _write_meta(out, meta)
+        if dev:
+            meta["crf_dev_scores_without_overrides"] = meta["dev_scores"]
+            model = load_model(out)
+            meta["dev_scores"] = score_sentences(
+                [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
+            _write_meta(out, meta)
+            log(f"CRF + overrides dev F1 {meta['dev_scores']['overall']['f1']}")
+    if neural:
+        from marsad.analyze.ner.clusters import default_vectors_path
+        from marsad.analyze.ner.neural_train import NeuralSettings, train_neural
+
+        ns = NeuralSettings()
+        ext = load_extractor(settings.features)
+        info = train_neural(train, dev, out, ext, vectors or default_vectors_path(), ns, log=log)
+        meta["crf_dev_scores"] = meta.get("dev_scores")
+        meta["neural"] = info
+        if dev:
+            w, tried = choose_neural_weight(out, dev)
+        else:
+            w, tried = 0.5, {}
+        meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
+        _write_meta(out, meta)
+        if dev:
+            model = load_model(out)
+            meta["dev_scores"] = score_sentences(
+                [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
+            _write_meta(out, meta)
+        if refit and dev:
+            log("refitting the CRF and the neural tagger on train+dev")
+            full = [*train, *dev]
+            fixed = NeuralSettings(**{**info["settings"], "epochs": info["best_epoch"]})
+            crf_meta = train_crf(full, [], out, settings, source=source, log=log)
+            train_neural(full, [], out, ext, vectors or default_vectors_path(), fixed, log=log)
+            meta["refit"] = {"sentences": len(full), "train_sha256": crf_meta["train_sha256"],
+                             "neural_epochs": fixed.epochs}
+            if "overrides" in meta:
+                meta["overrides"] = {"blocked": blocked_overrides(full, settings)}
+            _write_meta(out, meta)
+    elif refit and dev:
+        log("refitting the CRF on train+dev")
+        dev_scores = meta.get("dev_scores")
+        full = [*train, *dev]
+        crf_meta = train_crf(full, [], out, settings, source=source, log=log)
+        meta["refit"] = {"sentences": len(full), "train_sha256": crf_meta["train_sha256"]}
+        if "overrides" in meta:
+            meta["overrides"] = {"blocked": blocked_overrides(full, settings)}
+        meta["dev_scores"] = dev_scores
+        _write_meta(out, meta)
+    return meta
+
+
+def blocked_overrides(train: Sequence[ConllSentence], settings: TrainSettings) -> list[str]:
+    """Curated multi-word names that the training annotation contradicts (see
+    :mod:`overrides`)."""
+    from marsad.analyze.ner.overrides import contradicted_entries
+
+    ext = load_extractor(settings.features)
+    keyed = (([ext._type(t)[2] for t in s.tokens], s.labels) for s in train)
+    return contradicted_entries(ext.gaz, keyed)
+
+
+def _write_meta(out: Path, meta: dict) -> None:
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")

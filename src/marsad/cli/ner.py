@@ -1,0 +1,244 @@
+"""NER commands: ``marsad train ner``, ``marsad train ner-resources``, ``marsad tag --conll``,
+``marsad eval ner``, ``marsad bench ner``."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+
+from marsad.errors import InputError
+
+TYPES = ("PERS", "LOC", "ORG", "MISC")
+
+
+def register(sub, groups) -> None:
+    p = groups["train"].add_parser(
+        "ner", help="train the NER tagger from CoNLL data",
+        description="Train the CRF NER tagger. Default data: ANERcorp train.conll from the "
+        "shared data, with its last 10%% of sentences as the dev set.")
+    p.add_argument("--train", type=Path, help="CoNLL training file (token ... LABEL)")
+    p.add_argument("--dev", type=Path, help="CoNLL dev file (default: split off --train)")
+    p.add_argument("--dev-fraction", type=float, default=0.1,
+                   help="fraction of sentences (from the end) held out as dev when --dev is not given")
+    p.add_argument("--out", type=Path, default=Path("ner-model"),
+                   help="model directory to write (default ./ner-model; the shipped model is "
+                   "src/marsad/resources/ner/model)")
+    p.add_argument("--c1", type=float, default=None, help="L1 penalty")
+    p.add_argument("--c2", type=float, default=None, help="L2 penalty")
+    p.add_argument("--iterations", type=int, default=None, help="max L-BFGS iterations")
+    p.add_argument("--limit", type=int, default=None,
+                   help="use only the first N training sentences (quick runs)")
+    p.add_argument("--neural", action="store_true",
+                   help="also train the BiLSTM-CRF (needs torch, training only) and ensemble it "
+                   "with the CRF, the weight chosen on dev")
+    p.add_argument("--refit", action="store_true",
+                   help="after scoring on dev, retrain on train+dev with the same settings "
+                   "(how the shipped model is made; meta.json keeps the dev scores)")
+    p.add_argument("--vectors", type=Path, default=None,
+                   help="word vectors from `marsad train ner-resources` (for --neural)")
+    p.add_argument("--plain", action="store_true",
+                   help="the plain-CRF baseline: word, affix and shape features only "
+                   "(no word clusters, no gazetteer)")
+    p.set_defaults(func=cmd_train)
+
+    p = groups["train"].add_parser(
+        "ner-resources", help="rebuild the NER word clusters and place gazetteer",
+        description="Learn word clusters from unlabelled news (SaudiNewsNet + topic corpus "
+        "texts) and build the place gazetteer; writes into --out (default: the package's "
+        "resources/ner). Takes a few minutes on one core.")
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--vectors", type=Path, default=None,
+                   help="where to keep the full word vectors for `marsad train ner --neural` "
+                   "(default: $MARSAD_CACHE or ~/.cache/marsad, ner/vectors.npz)")
+    p.set_defaults(func=cmd_resources)
+
+    p = sub.add_parser("tag", help="tag a CoNLL file with the NER model",
+                       description="Read one token per line (further columns ignored), blank "
+                       "lines between sentences; write `token LABEL` lines with the same "
+                       "tokens and sentence breaks.")
+    p.add_argument("--conll", type=Path, required=True, help="input CoNLL file ('-' for stdin)")
+    p.add_argument("--out", type=Path, help="output file (default: stdout)")
+    p.add_argument("--model", type=Path, help="model directory (default: the shipped model)")
+    p.set_defaults(func=cmd_tag)
+
+    p = groups["eval"].add_parser(
+        "ner", help="score NER on a gold CoNLL file",
+        description="Entity-level precision, recall and F1 per type and overall, conlleval "
+        "rules (exact span and type). Tags FILE with the model unless --pred is given.")
+    p.add_argument("file", type=Path, help="gold CoNLL file (label in the last column)")
+    p.add_argument("--pred", type=Path, help="predicted CoNLL file to score instead of tagging")
+    p.add_argument("--model", type=Path, help="model directory (default: the shipped model)")
+    p.add_argument("--types", default=None,
+                   help="comma-separated types to score, e.g. PERS,LOC,ORG (others ignored)")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.set_defaults(func=cmd_eval)
+
+    p = groups["bench"].add_parser(
+        "ner", help="NER throughput (tokens/s on one core) and model memory",
+        description="Tag a CoNLL file (default: the ANERcorp training file, else the "
+        "reference article) on one core and print tokens/s, load time and memory.")
+    p.add_argument("--file", type=Path, help="CoNLL file to tag")
+    p.add_argument("--model", type=Path, help="model directory (default: the shipped model)")
+    p.add_argument("--repeat", type=int, default=1)
+    p.set_defaults(func=cmd_bench)
+
+
+def _read(path: Path, *, labelled: bool):
+    from marsad.analyze.ner.conll import parse_conll, read_conll
+
+    if str(path) == "-":
+        return parse_conll(sys.stdin.read(), source="<stdin>", labelled=labelled)
+    return read_conll(path, labelled=labelled)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from marsad.analyze.ner.features import FeatureSettings
+    from marsad.analyze.ner.train import TrainSettings, split_dev, train_ner
+    from marsad.data import corpus_path
+
+    train_path = args.train or corpus_path("anercorp", "train.conll")
+    sents = _read(train_path, labelled=True)
+    if args.dev:
+        train, dev = sents, _read(args.dev, labelled=True)
+    else:
+        if not 0 <= args.dev_fraction < 1:
+            raise InputError("--dev-fraction must be in [0, 1)")
+        train, dev = split_dev(sents, args.dev_fraction)
+    if args.limit:
+        train = train[: args.limit]
+    if not train:
+        raise InputError("no training sentences", source=str(train_path))
+    base = TrainSettings()
+    features = FeatureSettings(clusters=False, gazetteer=False) if args.plain else FeatureSettings()
+    settings = TrainSettings(
+        c1=base.c1 if args.c1 is None else args.c1,
+        c2=base.c2 if args.c2 is None else args.c2,
+        max_iterations=base.max_iterations if args.iterations is None else args.iterations,
+        dev_fraction=0.0 if args.dev else args.dev_fraction,
+        features=features,
+    )
+    if args.neural:
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            from marsad.errors import ResourceMissing
+
+            raise ResourceMissing("torch (needed to train the neural tagger, not to run it)",
+                                  fix="pip install torch==2.13.0") from None
+    meta = train_ner(train, dev, args.out, settings, neural=args.neural, vectors=args.vectors,
+                     refit=args.refit, source=str(train_path),
+                     log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(f"model written to {args.out} ({meta['train_sentences']} sentences, "
+          f"{meta['train_tokens']} tokens, {meta['train_seconds']}s)")
+    if meta.get("dev_scores"):
+        from marsad.analyze.ner.scorer import Score
+
+        print(f"dev ({meta['dev_sentences']} sentences, {meta['dev_tokens']} tokens):")
+        print(Score.from_dict(meta["dev_scores"], meta["dev_tokens"]).table())
+        if meta.get("refit"):
+            print(f"then refit on train+dev ({meta['refit']['sentences']} sentences)")
+    return 0
+
+
+def cmd_resources(args: argparse.Namespace) -> int:
+    from marsad.analyze.ner.clusters import ClusterSettings, build_clusters, default_vectors_path
+    from marsad.analyze.ner.gazetteer import PLACES_FILE, RESOURCES, build_places, write_places
+    from marsad.analyze.ner.tagger import CLUSTERS_FILE
+    from marsad.data import corpus_path
+
+    out = args.out or RESOURCES
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [corpus_path("saudinewsnet", "articles.jsonl.gz"), corpus_path("topics", "train.jsonl.gz")]
+    vectors = args.vectors or default_vectors_path()
+    summary = build_clusters(paths, out / CLUSTERS_FILE, ClusterSettings(), emb_out=vectors,
+                             log=lambda m: print(m, file=sys.stderr))
+    summary["vectors"] = str(vectors)
+    summary["corpora"] = ["saudinewsnet/articles.jsonl.gz", "topics/train.jsonl.gz"]
+    with gzip.open(out / CLUSTERS_FILE, "rt", encoding="utf-8") as f:
+        words = [line.split("\t", 1)[0] for line in f]  # most frequent first
+    places = build_places(words)
+    write_places(out / PLACES_FILE, places)
+    summary["places"] = len(places)
+    summary = {k: summary[k] for k in ("texts", "tokens", "words", "settings", "places",
+                                       "vectors", "corpora")}
+    (out / "resources.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
+                                        encoding="utf-8")
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from marsad.analyze.ner.conll import format_conll
+    from marsad.analyze.ner.tagger import load_model
+
+    sents = _read(args.conll, labelled=False)
+    model = load_model(args.model)
+    labels = model.tag_sentences([s.tokens for s in sents])
+    text = format_conll((s.tokens, lab) for s, lab in zip(sents, labels))
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from marsad.analyze.ner.scorer import score_sentences
+
+    gold = _read(args.file, labelled=True)
+    if args.pred:
+        pred_s = _read(args.pred, labelled=True)
+        if [s.tokens for s in pred_s] != [s.tokens for s in gold]:
+            raise InputError("tokens or sentence breaks differ from the gold file",
+                             source=str(args.pred))
+        pred = [s.labels for s in pred_s]
+    else:
+        from marsad.analyze.ner.tagger import load_model
+
+        model = load_model(args.model)
+        pred = model.tag_sentences([s.tokens for s in gold])
+    types = None
+    if args.types:
+        types = [t.strip().upper().replace("PER", "PERS").replace("PERSS", "PERS")
+                 for t in args.types.split(",") if t.strip()]
+        bad = [t for t in types if t not in TYPES]
+        if bad:
+            raise InputError(f"unknown type(s) {bad}; known: {', '.join(TYPES)}")
+    score = score_sentences([s.labels for s in gold], pred, types=types)
+    if args.json:
+        print(json.dumps(score.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"{args.file}: {len(gold)} sentences")
+        print(score.table())
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from marsad.analyze.ner.bench import bench
+    from marsad.data import data_root
+
+    if args.file:
+        sents = [s.tokens for s in _read(args.file, labelled=False)]
+        what = str(args.file)
+    else:
+        path = data_root() / "anercorp" / "train.conll"
+        if path.exists():
+            sents = [s.tokens for s in _read(path, labelled=False)]
+            what = str(path)
+        else:
+            from marsad.data import shared_path
+            from marsad.text.segment import tokenize
+
+            art = shared_path("samples", "article-ar-001.txt")
+            if not art.exists():
+                raise InputError("no input to benchmark: pass --file FILE.conll")
+            sents = [[t.text for t in tokenize(line)] for line in
+                     art.read_text(encoding="utf-8").splitlines() if line.strip()] * 50
+            what = f"{art} x50"
+    result = bench(sents, args.model, repeat=max(1, args.repeat))
+    print(f"input: {what}")
+    print(result.report())
+    return 0

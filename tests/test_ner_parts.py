@@ -1,0 +1,76 @@
+"""Pieces of the NER model on hand-made input: clitic segmentation, gazetteer matching,
+name overrides and BIO-constrained decoding."""
+
+import numpy as np
+
+from marsad.analyze.ner.decode import decode_marginals
+from marsad.analyze.ner.features import segment, shape
+from marsad.analyze.ner.gazetteer import clitic_variants, load_gazetteer, phrase_key
+from marsad.analyze.ner.neural import LABELS
+from marsad.analyze.ner.overrides import apply_overrides, contradicted_entries, override_spans
+
+GAZ = load_gazetteer()
+
+
+def keys(text: str) -> list[str]:
+    return list(phrase_key(text))
+
+
+def test_segment_and_shape():
+    assert segment("وبالمدينه")[:2] == ("وبال", "مدينه")
+    assert segment("محمد") == ("", "محمد", "")
+    assert shape("2002") == "digit" and shape("،") == "punct" and shape("Reuters") == "LAT"
+    assert shape("سورية") == "ar"
+
+
+def test_clitic_variants():
+    assert clitic_variants("وبالعراق") == ("وبالعراق", "بالعراق", "العراق")
+    assert "العراق" in clitic_variants("للعراق")
+    assert clitic_variants("سوريا") == ("سوريا",)
+
+
+def test_gazetteer_longest_match_with_clitics():
+    tags = GAZ.match(keys("زار وفد الولايات المتحدة ولندن وقوات سورية الديمقراطية"))
+    assert tags == ["", "", "B-LOC", "I-LOC", "B-LOC", "B-ORG", "I-ORG", "I-ORG"]
+
+
+def test_function_words_are_not_places():
+    # short GeoNames forms that collide with frequent words must not be in the gazetteer
+    for w in ("ان", "كان", "فان", "من", "في", "على", "الى"):
+        assert (w,) not in GAZ.phrases, w
+
+
+def test_overrides_relabel_curated_names_only():
+    k = keys("قالت قوات سورية الديمقراطية إن مجلس الوزراء اجتمع")
+    labels = ["O", "O", "B-LOC", "O", "O", "B-ORG", "I-ORG", "O"]
+    spans = list(override_spans(GAZ, k, frozenset({"مجلس الوزراء"})))
+    assert [s[:3] for s in spans] == [(1, 4, "ORG")]
+    out = apply_overrides(labels, spans)
+    assert out == ["O", "B-ORG", "I-ORG", "I-ORG", "O", "B-ORG", "I-ORG", "O"]
+    # a predicted entity running past the name: dropped if of another type, kept if the same
+    assert apply_overrides(["O", "B-LOC", "I-LOC", "I-LOC", "I-LOC"], [(1, 3, "ORG", "x")]) == \
+        ["O", "B-ORG", "I-ORG", "O", "O"]
+    assert apply_overrides(["B-ORG", "I-ORG", "I-ORG"], [(0, 2, "ORG", "x")]) == \
+        ["B-ORG", "I-ORG", "I-ORG"]
+
+
+def test_contradicted_entries_come_from_the_annotation():
+    sents = [
+        (keys("اجتمع مجلس الوزراء"), ["O", "O", "O"]),
+        (keys("اجتمع مجلس الوزراء"), ["O", "B-ORG", "I-ORG"]),
+        (keys("اجتمع مجلس الوزراء"), ["O", "O", "O"]),
+        (keys("قال حزب الله"), ["O", "B-ORG", "I-ORG"]),
+    ]
+    assert contradicted_entries(GAZ, sents) == ["مجلس الوزراء"]
+
+
+def test_decode_never_starts_inside_an_entity():
+    p = np.full((3, len(LABELS)), 0.01)
+    p[0, LABELS.index("I-PERS")] = 0.9  # an I- with nothing before it
+    p[1, LABELS.index("I-PERS")] = 0.9
+    p[2, LABELS.index("O")] = 0.9
+    labels = decode_marginals(p)
+    assert labels[0] != "I-PERS"
+    for prev, cur in zip(["O", *labels], labels):
+        if cur.startswith("I-"):
+            assert prev[2:] == cur[2:]
