@@ -271,7 +271,9 @@ class SQLStore(Store):
         if offset < 0:
             raise QueryError(f"offset {offset} is negative")
         where, args = self._filter_sql(q)
-        cols = "d.id, d.title, d.source, d.published, d.url, d.topic, d.body, d.dup_group"
+        # rank and fold duplicates on narrow rows (the covering index, not the bodies that
+        # share the documents row), then read the full rows of the page alone
+        cols = "d.id, d.published, d.dup_group"
         if q.has_text:
             from_, match, rank, base_args = self._text_match(q)
             base = f"SELECT {cols}, {rank} AS rank FROM {from_} WHERE {match}"
@@ -301,6 +303,12 @@ class SQLStore(Store):
                     total = rows[0]["total_n"]
                 else:
                     total = tx.execute(f"SELECT COUNT(*) AS n FROM ({sql}) AS t", base_args)[0]["n"]
+                ids = [r["id"] for r in rows]
+                full = {
+                    r["id"]: r for r in tx.execute(
+                        "SELECT id, title, source, url, topic, body FROM documents "
+                        f"WHERE id IN ({','.join('?' * len(ids))})", ids)
+                } if ids else {}
         except Exception as exc:  # should not happen: terms are bound or quoted
             if not self._is_db_error(exc):
                 raise
@@ -309,12 +317,13 @@ class SQLStore(Store):
         wanted = q.all_stems()
         hits = []
         for r in rows:
-            snip = make_snippet(r["body"] or r["title"], wanted)
+            f = full[r["id"]]
+            snip = make_snippet(f["body"] or f["title"], wanted)
             hits.append(
                 SearchHit(
-                    id=r["id"], title=r["title"], source=r["source"], published=r["published"],
+                    id=r["id"], title=f["title"], source=f["source"], published=r["published"],
                     score=round(-float(r["rank"]), 4) + 0.0, snippet=snip.text,
-                    highlights=snip.highlights, url=r["url"], topic=r["topic"],
+                    highlights=snip.highlights, url=f["url"], topic=f["topic"],
                     dup_group=r["dup_group"], copies=int(r["copies"]),
                 )
             )
