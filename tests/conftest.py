@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# PostgreSQL fixtures (a throwaway server on 127.0.0.1, or $MARSAD_TEST_PG): the store suite
+# runs against both backends
+pytest_plugins = ["pg_server"]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "marsad.cli.events",
     "marsad.cli.stories",
     "marsad.cli.web",
+    "marsad.cli.watch",
+    "marsad.cli.scale",
 ]
 
 

@@ -123,6 +123,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             report = ingest_dask(
                 store, args.paths, scheduler=args.scheduler, partitions=args.partitions,
                 disable=_stages(args.disable), analyze=not args.no_analyze,
+                batch_size=max(1, args.batch), progress=False if args.quiet else None,
             )
     else:
         with marsad.open(db_of(args)) as store:

@@ -95,7 +95,7 @@ class SQLStoryStore:
 def unassigned_ids(tx: Tx) -> list[str]:
     """Documents without a story, oldest first (clustering goes in date order)."""
     rows = tx.execute(
-        "SELECT id FROM documents WHERE story_id IS NULL ORDER BY published, id")
+        "SELECT id FROM documents WHERE story_id IS NULL ORDER BY published NULLS FIRST, id")
     return [r["id"] for r in rows]
 
 
