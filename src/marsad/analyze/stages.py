@@ -39,6 +39,35 @@ register(StageSpec(name="events", factory=_events_factory, requires=("tokens", "
                    assigns=("events",)))
 
 
+def _topic_factory():
+    from marsad.analyze.topic.stage import make_topic_stage
+
+    return make_topic_stage()
+
+
+register(StageSpec(name="topic", factory=_topic_factory, requires=(), assigns=("topic",)))
+
+
+def _keywords_factory():
+    from marsad.analyze.keywords import make_keywords_stage
+
+    return make_keywords_stage()
+
+
+register(StageSpec(name="keywords", factory=_keywords_factory, requires=(),
+                   assigns=("keywords",)))
+
+
+def _summary_factory():
+    from marsad.analyze.summary import make_summary_stage
+
+    return make_summary_stage()
+
+
+register(StageSpec(name="summary", factory=_summary_factory, requires=("sentences",),
+                   assigns=("summary",)))
+
+
 def _signature_factory():
     from marsad.analyze.dedup import make_signature_stage
 

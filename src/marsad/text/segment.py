@@ -81,7 +81,7 @@ def split_sentences(text: str, *, paragraph_offsets: list[tuple[int, int]] | Non
 
     ``paragraph`` is the index of the paragraph among ``paragraph_offsets`` (or among the
     blank-line separated blocks when not given)."""
-    paras = paragraph_offsets or _paragraph_spans(text)
+    paras = paragraph_offsets if paragraph_offsets is not None else _paragraph_spans(text)
     out: list[Sentence] = []
     for pi, (ps, pe) in enumerate(paras):
         start = ps
