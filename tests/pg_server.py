@@ -51,16 +51,22 @@ def _with_db(url: str, name: str) -> str:
     return f"{base}/{name}" + (f"?{tail}" if tail else "")
 
 
+def require(request: pytest.FixtureRequest, name: str = "pg_url") -> object:
+    """A fixture of this plugin, or a skip saying how to enable it: test modules can use
+    PostgreSQL whether or not tests/conftest.py loads the plugin."""
+    try:
+        return request.getfixturevalue(name)
+    except pytest.FixtureLookupError:
+        pytest.skip("PostgreSQL fixtures not enabled (tests/conftest.py needs "
+                    "pytest_plugins = ['pg_server'])")
+
+
 def backend_db(request: pytest.FixtureRequest, sqlite_path: object) -> object:
     """For a fixture parametrized with "sqlite"/"postgres": the SQLite path, or a fresh
     PostgreSQL database URL (skipped, saying why, when no server or plugin is there)."""
     if request.param == "sqlite":
         return sqlite_path
-    try:
-        return request.getfixturevalue("pg_url")
-    except pytest.FixtureLookupError:
-        pytest.skip("PostgreSQL fixtures not enabled (tests/conftest.py needs "
-                    "pytest_plugins = ['pg_server'])")
+    return require(request, "pg_url")
 
 
 @pytest.fixture(scope="session")
