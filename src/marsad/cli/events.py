@@ -111,26 +111,14 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 
 def _print_events(ident: str, analysis) -> None:
+    from marsad.cli.render import format_event
+
     title = analysis.document.title or (analysis.document.paragraphs[0][:60] if analysis.document.paragraphs else "")
     print(f"# {ident}  {title}")
     if not analysis.events:
         print("  (no events)")
     for e in analysis.events:
-        parts = [f"{e.type}{'/' + e.mode if e.mode else ''}", e.status, f"«{e.trigger.text}»"]
-        if e.source:
-            parts.append(f"source={e.source.text}")
-        if e.target:
-            parts.append(f"target={e.target.text}")
-        if e.location:
-            parts.append(f"at={e.location.text}")
-        if e.date:
-            parts.append(f"date={e.date}")
-        if e.reporter:
-            parts.append(f"reported-by={e.reporter.text}")
-        if e.mentions:
-            parts.append(f"+{len(e.mentions)} mention(s)")
-        parts.append(f"s{e.sentence} conf={e.confidence:.2f}")
-        print("  " + "  ".join(parts))
+        print("  " + format_event(e, sep="  "))
 
 
 # --- marsad eval events --------------------------------------------------------------------

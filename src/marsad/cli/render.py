@@ -6,7 +6,7 @@ import sys
 from collections import Counter, defaultdict
 from typing import Any
 
-from marsad.model import Analysis
+from marsad.model import Analysis, Event
 from marsad.store.base import SearchHit
 
 _BOLD = "\033[1m" if sys.stdout.isatty() else ""
@@ -46,17 +46,7 @@ def print_analysis(a: Analysis) -> None:
     if a.events:
         print("  events:")
         for e in a.events:
-            parts = [f"{e.type}{'/' + e.mode if e.mode else ''}", e.status, f"«{e.trigger.text}»"]
-            if e.source:
-                parts.append(f"source={e.source.text}")
-            if e.target:
-                parts.append(f"target={e.target.text}")
-            if e.location:
-                parts.append(f"at={e.location.text}")
-            if e.date:
-                parts.append(f"date={e.date}")
-            parts.append(f"s{e.sentence} conf={e.confidence:.2f}")
-            print("    " + " ".join(parts))
+            print("    " + format_event(e))
     if a.summary:
         print("  summary:")
         for i in a.summary:
@@ -64,6 +54,21 @@ def print_analysis(a: Analysis) -> None:
     if a.story_id:
         print(f"  story: {a.story_id}")
     print()
+
+
+def format_event(e: Event, sep: str = " ") -> str:
+    """One line: type/mode, status, trigger, actors, place, date, reporter, sentence."""
+    parts = [f"{e.type}{'/' + e.mode if e.mode else ''}", e.status, f"«{e.trigger.text}»"]
+    for label, span in (("source", e.source), ("target", e.target), ("at", e.location),
+                        ("reported-by", e.reporter)):
+        if span:
+            parts.append(f"{label}={span.text}")
+    if e.date:
+        parts.append(f"date={e.date}")
+    if e.mentions:
+        parts.append(f"+{len(e.mentions)} mention(s)")
+    parts.append(f"s{e.sentence} conf={e.confidence:.2f}")
+    return sep.join(parts)
 
 
 def print_hit(i: int, h: SearchHit) -> None:

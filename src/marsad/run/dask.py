@@ -37,7 +37,7 @@ from typing import Any
 
 from marsad.errors import InputError, MarsadError
 from marsad.model import Analysis, Document
-from marsad.run.inprocess import IngestReport, _Item, _progress, iter_inputs
+from marsad.run.inprocess import IngestReport, _Item, _progress, drop_known, iter_inputs
 
 DEFAULT_PARTITION = 32  # documents per task when neither --partitions nor a count is known
 RESUBMITS = 2  # extra submissions of a partition whose task failed with its worker
@@ -200,20 +200,8 @@ def _fresh_partitions(store: Any, items: Iterator[_Item], report: IngestReport,
     chunk: list[_Item] = []
 
     def fresh(chunk: list[_Item]) -> list[tuple[str, Document]]:
-        docs = [i.document for i in chunk if i.document is not None]
-        known = store.known([d.id for d in docs], [d.url for d in docs])
-        out = []
-        for it in chunk:
-            d = it.document
-            assert d is not None
-            if d.id in known or (d.url and d.url in known) or d.id in seen or (d.url and d.url in seen):
-                report.known += 1
-                continue
-            seen.add(d.id)
-            if d.url:
-                seen.add(d.url)
-            out.append((it.origin, d))
-        return out
+        return [(it.origin, it.document) for it in drop_known(store, chunk, seen, report)
+                if it.document is not None]
 
     part: list[tuple[str, Document]] = []
     for item in items:

@@ -78,6 +78,27 @@ def iter_inputs(inputs: Iterable[Any]) -> Iterator[_Item]:
     yield from flush()
 
 
+def drop_known(store: Any, items: list[_Item], seen: set[str], report: IngestReport) -> list[_Item]:
+    """The items whose document is neither stored (same id or URL) nor already seen in
+    this run; the others are counted as known. ``seen`` is updated."""
+    docs = [i.document for i in items if i.document is not None]
+    known = store.known([d.id for d in docs], [d.url for d in docs]) | seen
+    out = []
+    for it in items:
+        d = it.document
+        assert d is not None
+        if d.id in known or (d.url and d.url in known):
+            report.known += 1
+            continue
+        known.add(d.id)
+        seen.add(d.id)
+        if d.url:
+            known.add(d.url)
+            seen.add(d.url)
+        out.append(it)
+    return out
+
+
 def ingest(
     store: Any,
     inputs: Iterable[Any],
@@ -113,17 +134,9 @@ def ingest(
     pending: list[_Item] = []
 
     def process(items: list[_Item]) -> None:
-        docs = [i.document for i in items if i.document is not None]
-        known = store.known([d.id for d in docs], [d.url for d in docs])
-        for it in items:
+        for it in drop_known(store, items, seen, report):
             d = it.document
             assert d is not None
-            if d.id in known or (d.url and d.url in known) or d.id in seen or (d.url and d.url in seen):
-                report.known += 1
-                continue
-            seen.add(d.id)
-            if d.url:
-                seen.add(d.url)
             try:
                 a = pipe(d) if pipe is not None else _bare(d)
             except MarsadError as exc:

@@ -87,11 +87,13 @@ def _fts_term(t: Term) -> str:
     return quoted[0] if len(quoted) == 1 else "(" + " + ".join(quoted) + ")"
 
 
-def _check_date(field_: str, value: str, *, end: bool) -> str:
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value)
+def date_bound(value: str, *, end: bool, label: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD → an ISO day: the first of the period, or its last when
+    ``end``. ``label`` names the input in errors (e.g. "from:" or "from=")."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
     if not m:
         raise QueryError(
-            f"{field_}:{value} is not a date", fix=f"write {field_}:YYYY-MM-DD, e.g. {field_}:2015-07-01"
+            f"{label}{value} is not a date", fix=f"write {label}YYYY-MM-DD, e.g. {label}2015-07-01"
         )
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
     try:
@@ -105,7 +107,7 @@ def _check_date(field_: str, value: str, *, end: bool) -> str:
             return date.fromordinal(nxt.toordinal() - 1).isoformat()
         return f"{y:04d}-12-31" if end else f"{y:04d}-01-01"
     except ValueError as exc:
-        raise QueryError(f"{field_}:{value} is not a valid date ({exc})", fix="use YYYY-MM-DD") from None
+        raise QueryError(f"{label}{value} is not a valid date ({exc})", fix="use YYYY-MM-DD") from None
 
 
 def parse_query(text: str) -> Query:
@@ -130,7 +132,7 @@ def parse_query(text: str) -> Query:
             if not value:
                 raise QueryError(f"{name}: needs a value", fix=f'write {name}:VALUE or {name}:"two words"')
             if name in ("from", "to"):
-                value = _check_date(name, value, end=name == "to")
+                value = date_bound(value, end=name == "to", label=f"{name}:")
             elif name == "type":
                 value = value.upper()
             elif name in ("country", "lang"):

@@ -26,7 +26,7 @@ from typing import Any
 from marsad.errors import QueryError
 from marsad.model import EVENT_STATUSES, PLOVER_TYPES
 from marsad.store.base import Store
-from marsad.store.query import Query, parse_query
+from marsad.store.query import Query, date_bound, parse_query
 
 # the date an event is filed under: its own date, else its article's publication date
 EVENT_DATE = "substr(COALESCE(e.date, d.published), 1, 10)"
@@ -56,22 +56,7 @@ def check_date(name: str, value: str | None, *, end: bool = False) -> str | None
     """YYYY, YYYY-MM or YYYY-MM-DD → an ISO day (the first or last of the period)."""
     if value is None or value == "":
         return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
-    if not m:
-        raise QueryError(f"{name}={value!r} is not a date", fix=f"write {name}=YYYY-MM-DD")
-    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if d:
-            return date(y, int(mo), int(d)).isoformat()
-        if mo:
-            first = date(y, int(mo), 1)
-            if not end:
-                return first.isoformat()
-            nxt = date(y + (int(mo) == 12), int(mo) % 12 + 1, 1)
-            return date.fromordinal(nxt.toordinal() - 1).isoformat()
-    except ValueError as exc:
-        raise QueryError(f"{name}={value!r} is not a valid date ({exc})", fix="use YYYY-MM-DD") from None
-    return f"{y:04d}-12-31" if end else f"{y:04d}-01-01"
+    return date_bound(value, end=end, label=f"{name}=")
 
 
 def _split(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
