@@ -208,3 +208,22 @@ def test_train_on_a_slice(tmp_path):
     assert "overall" in meta["dev_scores"] and meta["features"]["clusters"] is True
     m = load_model(out)
     assert len(m.tag(["في", "ألمانيا", "."])) == 3
+
+
+def test_train_reusing_a_network(tmp_path):
+    """A CRF-only change ships with an existing network: the weight is chosen on dev."""
+    data = corpus_or_skip("anercorp", "train.conll")
+    shipped = REPO / "src" / "marsad" / "resources" / "ner" / "model"
+    out = tmp_path / "model"
+    r = _run("train", "ner", "--train", str(data), "--limit", "150", "--iterations", "15",
+             "--refit", "--reuse-neural", str(shipped), str(shipped), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    import json
+
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["features"]["kb"] is True
+    assert meta["ensemble"]["neural_weight"] > 0 and "0.0" in meta["ensemble"]["dev_f1_by_weight"]
+    assert meta["refit"]["neural_from"] == str(shipped)
+    assert (out / "neural.npz").read_bytes() == (shipped / "neural.npz").read_bytes()
+    m = load_model(out)
+    assert m.ensembled and len(m.tag(["في", "ألمانيا", "."])) == 3

@@ -34,6 +34,25 @@ def test_gazetteer_longest_match_with_clitics():
     assert tags == ["", "", "B-LOC", "I-LOC", "B-LOC", "B-ORG", "I-ORG", "I-ORG"]
 
 
+def test_kb_features_type_names_and_cue_words():
+    from marsad.analyze.ner.features import FeatureExtractor, FeatureSettings
+    from marsad.analyze.ner.kbfeat import load_kb_gazetteer
+
+    kbg = load_kb_gazetteer()
+    tags = kbg.match(keys("قال حزب الله في بيروت"))
+    assert tags[0] == "" and tags[1].startswith("B-ORG.") and tags[2].startswith("I-ORG.")
+    assert tags[4].startswith("B-LOC.")
+    ext = FeatureExtractor(FeatureSettings(clusters=False, kb=True), None, GAZ)
+    feats = ext.sentence(["دفع", "السوريون", "5", "دولارات", "لحزب", "الله"])
+    assert "k=KNISBA" in feats[1] and "k=MISCW" in feats[3]
+    assert any(f.startswith("K=B-ORG.") for f in feats[4])
+    assert any(f.startswith("K=I-ORG.") for f in feats[5])
+    assert any(f.startswith("-1K=B-ORG.") for f in feats[5])
+    # the KB features are off unless asked for: models trained before them load unchanged
+    plain = FeatureExtractor(FeatureSettings(clusters=False), None, GAZ)
+    assert not any(f.startswith(("K=", "k=")) for x in plain.sentence(["لحزب", "الله"]) for f in x)
+
+
 def test_function_words_are_not_places():
     # short GeoNames forms that collide with frequent words must not be in the gazetteer
     for w in ("ان", "كان", "فان", "من", "في", "على", "الى"):

@@ -42,6 +42,15 @@ def register(sub, groups) -> None:
     p.add_argument("--plain", action="store_true",
                    help="the plain-CRF baseline: word, affix and shape features only "
                    "(no word clusters, no gazetteer)")
+    p.add_argument("--no-kb", action="store_true",
+                   help="leave out the knowledge-base alias/nisba features (the pre-KB recipe)")
+    p.add_argument("--reuse-neural", nargs=2, type=Path, metavar=("SPLIT_DIR", "FULL_DIR"),
+                   help="do not train the network: choose the ensemble weight on dev with the "
+                   "network in SPLIT_DIR (trained on the same train split) and ship the one in "
+                   "FULL_DIR (refit on train+dev); for CRF-only changes")
+    p.add_argument("--neural-weight", type=float, default=None,
+                   help="fix the ensemble weight of the network (default: the dev-best of "
+                   "0.4-0.8; every weight's dev F1 is recorded either way)")
     p.set_defaults(func=cmd_train)
 
     p = groups["train"].add_parser(
@@ -111,8 +120,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         train = train[: args.limit]
     if not train:
         raise InputError("no training sentences", source=str(train_path))
+    if args.neural_weight is not None and not 0 <= args.neural_weight <= 1:
+        raise InputError("--neural-weight must be in [0, 1]")
     base = TrainSettings()
-    features = FeatureSettings(clusters=False, gazetteer=False) if args.plain else FeatureSettings()
+    if args.plain:
+        features = FeatureSettings(clusters=False, gazetteer=False)
+    else:
+        features = FeatureSettings(kb=not args.no_kb)
     settings = TrainSettings(
         c1=base.c1 if args.c1 is None else args.c1,
         c2=base.c2 if args.c2 is None else args.c2,
@@ -130,6 +144,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                                   fix="pip install torch==2.13.0") from None
     meta = train_ner(train, dev, args.out, settings, neural=args.neural, vectors=args.vectors,
                      refit=args.refit, source=str(train_path),
+                     reuse_neural=tuple(args.reuse_neural) if args.reuse_neural else None,
+                     neural_weight=args.neural_weight,
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"model written to {args.out} ({meta['train_sentences']} sentences, "
           f"{meta['train_tokens']} tokens, {meta['train_seconds']}s)")

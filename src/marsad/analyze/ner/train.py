@@ -132,13 +132,41 @@ def choose_neural_weight(model_dir: Path, dev: Sequence[ConllSentence]) -> tuple
     return best[1], tried
 
 
+def _copy_neural(src: Path, out: Path) -> dict:
+    """Put the network of an earlier model directory into ``out``; its training record."""
+    import shutil
+
+    for f in ("neural.npz", "neural.json"):
+        if not (src / f).exists():
+            from marsad.errors import InputError
+
+            raise InputError(f"no {f} in {src} (expected a model directory trained with --neural)")
+        shutil.copy(src / f, out / f)
+    m = src / "meta.json"
+    info = json.loads(m.read_text(encoding="utf-8")).get("neural", {}) if m.exists() else {}
+    return {**info, "copied_from": str(src)}
+
+
 def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out: Path,
               settings: TrainSettings = TrainSettings(), *, neural: bool = False,
               vectors: Path | None = None, refit: bool = False, source: str = "",
-              log=lambda m: None) -> dict:
+              reuse_neural: tuple[Path, Path] | None = None,
+              neural_weight: float | None = None, log=lambda m: None) -> dict:
     """The whole recipe behind ``marsad train ner``: CRF, then (``neural``) the BiLSTM-CRF
     and the ensemble weight chosen on dev; ``refit`` then retrains both on train+dev with
-    the chosen settings (dev scores stay those of the models that did not see dev)."""
+    the chosen settings (dev scores stay those of the models that did not see dev).
+
+    ``reuse_neural=(split_dir, full_dir)`` skips training the network (~1 h): the weight is
+    chosen on dev with the network of ``split_dir`` (trained on the same train split), and
+    the network of ``full_dir`` (refit on train+dev) ships. Only valid when the network's
+    inputs did not change (they do not depend on the CRF-only settings, e.g. ``kb``).
+    ``neural_weight`` fixes the ensemble weight instead of taking the dev-best one (the
+    scores of all weights are still recorded)."""
+    if reuse_neural is not None and any(Path(d).resolve() == out.resolve() for d in reuse_neural):
+        from marsad.errors import InputError
+
+        raise InputError("--reuse-neural needs copies of the networks outside --out "
+                         "(the output directory is cleared first)")
     for stale in ("neural.npz", "neural.json", "best_neural.npz", "best_neural.json"):
         (out / stale).unlink(missing_ok=True)
     meta = train_crf(train, dev, out, settings, source=source, log=log)
@@ -154,7 +182,34 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                 [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
             _write_meta(out, meta)
             log(f"CRF + overrides dev F1 {meta['dev_scores']['overall']['f1']}")
-    if neural:
+    if reuse_neural is not None:
+        split_dir, full_dir = reuse_neural
+        meta["crf_dev_scores"] = meta.get("dev_scores")
+        meta["neural"] = _copy_neural(split_dir, out)
+        w, tried = choose_neural_weight(out, dev) if dev else (0.5, {})
+        w = w if neural_weight is None else neural_weight
+        meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
+        _write_meta(out, meta)
+        if dev:
+            model = load_model(out)
+            meta["dev_scores"] = score_sentences(
+                [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
+            _write_meta(out, meta)
+            log(f"ensemble (neural weight {w}) dev F1 {meta['dev_scores']['overall']['f1']}")
+        if refit and dev:
+            log("refitting the CRF on train+dev; shipping the network of " + str(full_dir))
+            full = [*train, *dev]
+            crf_meta = train_crf(full, [], out, settings, source=source, log=log)
+            _copy_neural(full_dir, out)
+            full_meta = full_dir / "meta.json"
+            old = json.loads(full_meta.read_text(encoding="utf-8")) if full_meta.exists() else {}
+            meta["refit"] = {"sentences": len(full), "train_sha256": crf_meta["train_sha256"],
+                             "neural_from": str(full_dir),
+                             "neural_epochs": old.get("refit", {}).get("neural_epochs")}
+            if "overrides" in meta:
+                meta["overrides"] = {"blocked": blocked_overrides(full, settings)}
+            _write_meta(out, meta)
+    elif neural:
         from marsad.analyze.ner.clusters import default_vectors_path
         from marsad.analyze.ner.neural_train import NeuralSettings, train_neural
 
@@ -167,6 +222,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
             w, tried = choose_neural_weight(out, dev)
         else:
             w, tried = 0.5, {}
+        w = w if neural_weight is None else neural_weight
         meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
         _write_meta(out, meta)
         if dev:
