@@ -46,7 +46,10 @@ def page(browser, live):
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    pg.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    # a request the browser itself aborts (navigation moved on, the context is closing) is
+    # not a server failure; anything else is
+    pg.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})")
+          if "ERR_ABORTED" not in (r.failure or "") else None)
     pg.on("request", lambda r: problems.append(f"outside request: {r.url}")
           if not r.url.startswith((live.url, "data:", "blob:")) else None)
     pg.problems = problems  # type: ignore[attr-defined]
