@@ -9,7 +9,7 @@ from pathlib import Path
 
 from marsad.cli.render import print_analysis, print_hit, print_stats
 
-DEMO_QUERIES = ['داعش', '"الأمم المتحدة"', "احتجاجات OR مظاهرات", "type:ASSAULT"]
+DEMO_QUERIES = ['الفاشر', '"الأمم المتحدة"', "احتجاجات OR مظاهرات", "type:ASSAULT from:2026-03-01"]
 
 
 def demo_corpus() -> Path:
