@@ -208,9 +208,7 @@ def _fresh_partitions(store: Any, items: Iterator[_Item], report: IngestReport,
         if bar:
             bar.update(1)
         if item.error is not None:
-            report.failed += 1
-            report.errors.append(str(item.error))
-            say(str(item.error))
+            report.fail(str(item.error), say)
             continue
         chunk.append(item)
         if len(chunk) >= size:
@@ -273,9 +271,7 @@ def _run(store: Any, paths: list[Any], client: Any, report: IngestReport,
             i = counter["next_write"]
             for _origin, a, err in finished.pop(i):
                 if a is None:
-                    report.failed += 1
-                    report.errors.append(err or "")
-                    say(err or "")
+                    report.fail(err or "", say)
                 else:
                     batch.append(a)
                 if len(batch) >= batch_size:

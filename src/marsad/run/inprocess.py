@@ -28,6 +28,12 @@ class IngestReport:
     seconds: float = 0.0
     stories: dict[str, int] = field(default_factory=dict)  # clustering after the ingest
 
+    def fail(self, message: str, say: Callable[[str], None]) -> None:
+        """Count one failed input and tell the user at once."""
+        self.failed += 1
+        self.errors.append(message)
+        say(message)
+
     @property
     def ok(self) -> bool:
         return self.failed == 0
@@ -140,10 +146,7 @@ def ingest(
             try:
                 a = pipe(d) if pipe is not None else _bare(d)
             except MarsadError as exc:
-                report.failed += 1
-                msg = f"{it.origin}: {exc}"
-                report.errors.append(msg)
-                say(msg)
+                report.fail(f"{it.origin}: {exc}", say)
                 continue
             batch.append(a)
         if len(batch) >= batch_size:
@@ -154,9 +157,7 @@ def ingest(
             if bar:
                 bar.update(1)
             if item.error is not None:
-                report.failed += 1
-                report.errors.append(str(item.error))
-                say(str(item.error))
+                report.fail(str(item.error), say)
                 continue
             pending.append(item)
             if len(pending) >= batch_size:
