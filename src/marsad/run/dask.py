@@ -37,7 +37,14 @@ from typing import Any
 
 from marsad.errors import InputError, MarsadError
 from marsad.model import Analysis, Document
-from marsad.run.inprocess import IngestReport, _Item, _progress, drop_known, iter_inputs
+from marsad.run.inprocess import (
+    IngestReport,
+    _Item,
+    _progress,
+    drop_known,
+    iter_inputs,
+    store_files,
+)
 
 DEFAULT_PARTITION = 32  # documents per task when neither --partitions nor a count is known
 RESUBMITS = 2  # extra submissions of a partition whose task failed with its worker
@@ -233,7 +240,8 @@ def _run(store: Any, paths: list[Any], client: Any, report: IngestReport,
     order from a reorder buffer."""
     from distributed import KilledWorker, as_completed
 
-    parts = _fresh_partitions(store, iter_inputs(paths), report, say, bar, size)
+    parts = _fresh_partitions(store, iter_inputs(paths, exclude=store_files(store)), report, say,
+                              bar, size)
     running: dict[str, tuple[int, list[tuple[str, Document]], int]] = {}  # key → index, docs, tries
     finished: dict[int, list[tuple[str, Analysis | None, str | None]]] = {}
     queue = as_completed()

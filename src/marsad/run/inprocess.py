@@ -57,8 +57,28 @@ class _Item:
     error: MarsadError | None
 
 
-def iter_inputs(inputs: Iterable[Any]) -> Iterator[_Item]:
-    """Paths (or "-"), Documents and raw strings, as one stream of documents or errors."""
+def store_files(store: Any) -> set[Path]:
+    """The files of a SQLite store (and its journal), which a folder being ingested may
+    hold: they are the database, not input."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path):
+        return set()
+    base = path.resolve()
+    return {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
+
+
+def _is_excluded(origin: str, exclude: set[Path] | None) -> bool:
+    if not exclude or len(origin) > 4096:
+        return False
+    try:
+        return Path(origin).resolve() in exclude
+    except (OSError, ValueError):
+        return False
+
+
+def iter_inputs(inputs: Iterable[Any], *, exclude: set[Path] | None = None) -> Iterator[_Item]:
+    """Paths (or "-"), Documents and raw strings, as one stream of documents or errors
+    (files in ``exclude`` are passed over silently)."""
     from marsad.ingest import read_paths, read_text
 
     paths: list[str | Path] = []
@@ -66,6 +86,8 @@ def iter_inputs(inputs: Iterable[Any]) -> Iterator[_Item]:
     def flush() -> Iterator[_Item]:
         if paths:
             for r in read_paths(list(paths)):
+                if _is_excluded(r.origin, exclude):
+                    continue
                 yield _Item(r.origin, r.document, r.error)
             paths.clear()
 
@@ -153,7 +175,7 @@ def ingest(
             write()
 
     try:
-        for item in iter_inputs(inputs):
+        for item in iter_inputs(inputs, exclude=store_files(store)):
             if bar:
                 bar.update(1)
             if item.error is not None:
