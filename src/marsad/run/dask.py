@@ -299,8 +299,8 @@ def _run(store: Any, paths: list[Any], client: Any, report: IngestReport,
             if tries < RESUBMITS:
                 submit(docs, i, tries + 1)
                 continue
-            results = [(o, None, f"{o}: partition {i} failed on the cluster "
-                        f"({type(exc).__name__}: {exc})") for o, _ in docs]
+            why = f"({type(exc).__name__}: {exc})"
+            results = [(o, None, f"{o}: partition {i} failed on the cluster {why}") for o, _ in docs]
         except Exception as exc:  # noqa: BLE001 - a task error must not lose the others
             results = [(o, None, f"{o}: partition {i} failed ({type(exc).__name__}: {exc})")
                        for o, _ in docs]
