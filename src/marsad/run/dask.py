@@ -264,14 +264,9 @@ def _run(store: Any, paths: list[Any], client: Any, report: IngestReport,
             counter["next_index"] += 1
 
     def write() -> None:
-        if not batch:
-            return
-        for r in store.add(batch):
-            if r.new:
-                report.new += 1
-            else:
-                report.known += 1
-        batch.clear()
+        if batch:
+            report.count_written(store.add(batch))
+            batch.clear()
 
     def drain() -> None:
         """Write every finished partition that is next in input order."""
@@ -299,8 +294,8 @@ def _run(store: Any, paths: list[Any], client: Any, report: IngestReport,
             if tries < RESUBMITS:
                 submit(docs, i, tries + 1)
                 continue
-            why = f"({type(exc).__name__}: {exc})"
-            results = [(o, None, f"{o}: partition {i} failed on the cluster {why}") for o, _ in docs]
+            why = f"failed on the cluster ({type(exc).__name__}: {exc})"
+            results = [(o, None, f"{o}: partition {i} {why}") for o, _ in docs]
         except Exception as exc:  # noqa: BLE001 - a task error must not lose the others
             results = [(o, None, f"{o}: partition {i} failed ({type(exc).__name__}: {exc})")
                        for o, _ in docs]

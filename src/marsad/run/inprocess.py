@@ -28,6 +28,14 @@ class IngestReport:
     seconds: float = 0.0
     stories: dict[str, int] = field(default_factory=dict)  # clustering after the ingest
 
+    def count_written(self, results: Iterable[Any]) -> None:
+        """Count a written batch's WriteResults as new or already known."""
+        for r in results:
+            if r.new:
+                self.new += 1
+            else:
+                self.known += 1
+
     def fail(self, message: str, say: Callable[[str], None]) -> None:
         """Count one failed input and tell the user at once."""
         self.failed += 1
@@ -150,14 +158,9 @@ def ingest(
     seen: set[str] = set()
 
     def write() -> None:
-        if not batch:
-            return
-        for r in store.add(batch):
-            if r.new:
-                report.new += 1
-            else:
-                report.known += 1
-        batch.clear()
+        if batch:
+            report.count_written(store.add(batch))
+            batch.clear()
 
     pending: list[_Item] = []
 

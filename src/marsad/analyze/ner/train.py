@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -186,16 +186,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         split_dir, full_dir = reuse_neural
         meta["crf_dev_scores"] = meta.get("dev_scores")
         meta["neural"] = _copy_neural(split_dir, out)
-        w, tried = choose_neural_weight(out, dev) if dev else (0.5, {})
-        w = w if neural_weight is None else neural_weight
-        meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
-        _write_meta(out, meta)
-        if dev:
-            model = load_model(out)
-            meta["dev_scores"] = score_sentences(
-                [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
-            _write_meta(out, meta)
-            log(f"ensemble (neural weight {w}) dev F1 {meta['dev_scores']['overall']['f1']}")
+        _settle_ensemble(out, dev, meta, neural_weight, log)
         if refit and dev:
             log("refitting the CRF on train+dev; shipping the network of " + str(full_dir))
             full = [*train, *dev]
@@ -218,18 +209,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         info = train_neural(train, dev, out, ext, vectors or default_vectors_path(), ns, log=log)
         meta["crf_dev_scores"] = meta.get("dev_scores")
         meta["neural"] = info
-        if dev:
-            w, tried = choose_neural_weight(out, dev)
-        else:
-            w, tried = 0.5, {}
-        w = w if neural_weight is None else neural_weight
-        meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
-        _write_meta(out, meta)
-        if dev:
-            model = load_model(out)
-            meta["dev_scores"] = score_sentences(
-                [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
-            _write_meta(out, meta)
+        _settle_ensemble(out, dev, meta, neural_weight, log)
         if refit and dev:
             log("refitting the CRF and the neural tagger on train+dev")
             full = [*train, *dev]
@@ -262,6 +242,22 @@ def blocked_overrides(train: Sequence[ConllSentence], settings: TrainSettings) -
     ext = load_extractor(settings.features)
     keyed = (([ext._type(t)[2] for t in s.tokens], s.labels) for s in train)
     return contradicted_entries(ext.gaz, keyed)
+
+
+def _settle_ensemble(out: Path, dev: list, meta: dict, neural_weight: float | None,
+                     log: Callable[[str], None]) -> None:
+    """Choose the CRF/neural mixing weight on dev (unless given), record it and the
+    ensemble's dev scores in ``meta`` and write it."""
+    w, tried = choose_neural_weight(out, dev) if dev else (0.5, {})
+    w = w if neural_weight is None else neural_weight
+    meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
+    _write_meta(out, meta)
+    if dev:
+        model = load_model(out)
+        meta["dev_scores"] = score_sentences(
+            [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
+        _write_meta(out, meta)
+        log(f"ensemble (neural weight {w}) dev F1 {meta['dev_scores']['overall']['f1']}")
 
 
 def _write_meta(out: Path, meta: dict) -> None:
