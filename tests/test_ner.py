@@ -224,6 +224,40 @@ def test_train_reusing_a_network(tmp_path):
     assert meta["features"]["kb"] is True
     assert meta["ensemble"]["neural_weight"] > 0 and "0.0" in meta["ensemble"]["dev_f1_by_weight"]
     assert meta["refit"]["neural_from"] == str(shipped)
-    assert (out / "neural.npz").read_bytes() == (shipped / "neural.npz").read_bytes()
+    from marsad.analyze.ner.neural import network_stems
+
+    assert network_stems(out) == network_stems(shipped)
+    for stem in network_stems(shipped):
+        assert (out / f"{stem}.npz").read_bytes() == (shipped / f"{stem}.npz").read_bytes()
     m = load_model(out)
     assert m.ensembled and len(m.tag(["في", "ألمانيا", "."])) == 3
+
+
+def test_train_two_networks_on_a_slice(tmp_path):
+    """The training recipe with networks (needs torch, a training-only extra: skipped
+    without it)."""
+    pytest.importorskip("torch")
+    data = corpus_or_skip("anercorp", "train.conll")
+    from marsad.analyze.ner.clusters import default_vectors_path
+
+    if not default_vectors_path().exists():
+        pytest.skip(f"news word vectors {default_vectors_path()} not built "
+                    "(marsad train ner-resources)")
+    from marsad.analyze.ner.conll import read_conll
+    from marsad.analyze.ner.neural import network_stems
+    from marsad.analyze.ner.neural_train import NeuralSettings
+    from marsad.analyze.ner.train import TrainSettings, split_dev, train_ner
+
+    sents = read_conll(data, labelled=True)[:220]
+    train, dev = split_dev(sents, 0.1)
+    out = tmp_path / "model"
+    (out).mkdir()
+    (out / "neural3.npz").write_bytes(b"stale")  # a network of an earlier run goes
+    meta = train_ner(train, dev, out, TrainSettings(max_iterations=10), neural=True,
+                     refit=True, networks=2, neural_settings=NeuralSettings(epochs=2))
+    assert network_stems(out) == ["neural", "neural2"]
+    assert [n["settings"]["seed"] for n in meta["networks"]] == [7, 8]
+    assert len(meta["refit"]["network_epochs"]) == 2
+    m = load_model(out)
+    assert m.ensembled and len(m.networks) == 2
+    assert len(m.tag(["زار", "الرئيس", "ألمانيا", "."])) == 4

@@ -93,3 +93,35 @@ def test_decode_never_starts_inside_an_entity():
     for prev, cur in zip(["O", *labels], labels):
         if cur.startswith("I-"):
             assert prev[2:] == cur[2:]
+
+
+def test_club_company_and_product_lists():
+    # multi-word names are phrases of their own type; clitics on the first word tolerated
+    tags = GAZ.match(keys("فاز دينامو كييف على ستيوا بوخارست وأعلنت هواوي ومايكروسوفت"))
+    assert tags[1:3] == ["B-CLUB", "I-CLUB"] and tags[4:6] == ["B-CLUB", "I-CLUB"]
+    assert tags[7] == "B-CO"
+    assert tags[8] == "B-ORG"  # also in orgs.txt: the same kind of name, not ambiguous
+    # a name that is also an ordinary word (نيسان the month, الاتحاد) is only a word cue
+    for w in ("نيسان", "الاتحاد"):
+        (k,) = keys(w)
+        assert (k,) not in GAZ.phrases and "AMBNAME" in GAZ.word_cues(k), w
+    # club names built on a city do not turn the city into a club
+    assert GAZ.match(keys("في مانشستر"))[1] == "B-LOC"
+    assert [s[2] for s in override_spans(GAZ, keys("خسر مانشستر يونايتد"))] == ["ORG"]
+
+
+def test_network_inputs_are_versioned():
+    """Networks trained before the KB/list inputs read the legacy input list; newer ones
+    carry theirs in neural.json. New gazetteer types must not break either."""
+    from marsad.analyze.ner.features import FeatureExtractor, FeatureSettings
+    from marsad.analyze.ner.neural import _DISC, DISC_V2, Encoder
+
+    ext = FeatureExtractor(FeatureSettings(clusters=False, kb=True), None, GAZ)
+    sent = ["فاز", "دينامو", "كييف", "على", "حزب", "الله"]
+    legacy = Encoder({}, {}, {}, ext).encode(sent)["disc"]
+    assert legacy.shape == (6, len(_DISC))
+    v2 = Encoder({}, {}, {}, ext, DISC_V2)
+    disc = v2.encode(sent)["disc"]
+    assert disc.shape == (6, len(DISC_V2))
+    assert disc[1, v2.disc_index["G=B-CLUB"]] == 1 and disc[2, v2.disc_index["G=I-CLUB"]] == 1
+    assert disc[4, v2.disc_index["K=B-ORG"]] == 1 and disc[5, v2.disc_index["K=I-ORG"]] == 1

@@ -48,6 +48,9 @@ def register(sub, groups) -> None:
                    help="do not train the network: choose the ensemble weight on dev with the "
                    "network in SPLIT_DIR (trained on the same train split) and ship the one in "
                    "FULL_DIR (refit on train+dev); for CRF-only changes")
+    p.add_argument("--networks", type=int, default=1,
+                   help="with --neural: train this many networks (seeds 7, 8 …) and average "
+                        "them (the shipped model has 2)")
     p.add_argument("--neural-weight", type=float, default=None,
                    help="fix the ensemble weight of the network (default: the dev-best of "
                    "0.4-0.8; every weight's dev F1 is recorded either way)")
@@ -120,6 +123,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         train = train[: args.limit]
     if not train:
         raise InputError("no training sentences", source=str(train_path))
+    if args.networks < 1:
+        raise InputError("--networks must be 1 or more")
     if args.neural_weight is not None and not 0 <= args.neural_weight <= 1:
         raise InputError("--neural-weight must be in [0, 1]")
     base = TrainSettings()
@@ -145,7 +150,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     meta = train_ner(train, dev, args.out, settings, neural=args.neural, vectors=args.vectors,
                      refit=args.refit, source=str(train_path),
                      reuse_neural=tuple(args.reuse_neural) if args.reuse_neural else None,
-                     neural_weight=args.neural_weight,
+                     neural_weight=args.neural_weight, networks=args.networks,
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"model written to {args.out} ({meta['train_sentences']} sentences, "
           f"{meta['train_tokens']} tokens, {meta['train_seconds']}s)")

@@ -26,15 +26,25 @@ MAX_PHRASE = 5
 
 CUE_LISTS = {"TITLE": "titles.txt", "ORGW": "org_words.txt", "LOCW": "loc_words.txt",
              "NISBA": "nisba.txt", "FIRST": "first_names.txt"}
-PHRASE_LISTS = {"ORG": "orgs.txt", "PER": "people.txt"}
+PHRASE_LISTS = {"ORG": "orgs.txt", "PER": "people.txt", "CLUB": "clubs.txt",
+                "CO": "companies.txt", "PROD": "products.txt"}
+AMBIGUOUS_SECTION = "# ambiguous single words"
+_COARSE = {"CLUB": "ORG", "CO": "ORG"}  # a club or company also in orgs.txt stays ORG
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 
 
-def _read_list(path: Path) -> list[str]:
+def _read_list(path: Path, *, ambiguous: bool = True) -> list[str]:
+    """Entries of a list file. Lists of names may end with a section headed
+    ``# ambiguous single words`` (club or brand names that are also ordinary words or
+    places: الاتحاد, الوحدة, نيسان); ``ambiguous=False`` leaves it out."""
     out = []
+    if not path.exists():
+        return out
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
+        if line.lower().startswith(AMBIGUOUS_SECTION) and not ambiguous:
+            break
         if line and not line.startswith("#"):
             out.append(line)
     return out
@@ -147,12 +157,24 @@ def load_gazetteer(resources: Path = RESOURCES) -> Gazetteer:
         for name in _read_list(resources / "lists" / "places.txt"):
             phrases[phrase_key(name)] = "LOC"
     for typ, fname in PHRASE_LISTS.items():
-        for name in _read_list(resources / "lists" / fname):
+        for name in _read_list(resources / "lists" / fname, ambiguous=False):
             k = phrase_key(name)
             if k:
                 old = phrases.get(k)
-                phrases[k] = typ if old in (None, "GEO", typ) else "AMB"
+                if old in (None, "GEO"):
+                    phrases[k] = typ
+                elif _COARSE.get(old, old) != _COARSE.get(typ, typ):
+                    phrases[k] = "AMB"
     cues: dict[str, frozenset[str]] = {}
+    # the ambiguous single words of the name lists are word cues, not phrases: the
+    # tagger weighs them by context (نيسان the month or the car maker)
+    ambiguous: set[str] = set()
+    for fname in PHRASE_LISTS.values():
+        path = resources / "lists" / fname
+        main = set(_read_list(path, ambiguous=False))
+        ambiguous |= {k[0] for w in _read_list(path) if w not in main
+                      for k in [phrase_key(w)] if len(k) == 1}
+    cues["AMBNAME"] = frozenset(ambiguous)
     for name, fname in CUE_LISTS.items():
         words: set[str] = set()
         for w in _read_list(resources / "lists" / fname):

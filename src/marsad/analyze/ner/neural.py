@@ -34,6 +34,33 @@ _DISC = (
 )
 DISC_INDEX = {f: i for i, f in enumerate(_DISC)}
 N_DISC = len(_DISC)
+# inputs of networks trained since the knowledge-base features and the club/company/product
+# lists: the legacy inputs plus those (a network's own list is kept in its neural.json,
+# so older networks keep loading with the legacy one)
+_KB_TYPES = ("PER", "ORG", "LOC", "AMB")
+_NEW_PHRASES = ("CLUB", "CO", "PROD")
+DISC_V2 = tuple(
+    _DISC
+    + [f"G={p}-{t}" for p in "BI" for t in _NEW_PHRASES]
+    + [f"g=P{t}" for t in _NEW_PHRASES]
+    + [f"K={p}-{t}" for p in "BI" for t in _KB_TYPES]
+    + ["k=KNISBA", "k=MISCW", "g=AMBNAME"]
+)
+
+
+def network_stems(path: Path) -> list[str]:
+    """File stems of the networks in a model directory: ``neural`` (the first), then
+    ``neural2``, ``neural3`` … while they exist."""
+    out = []
+    k = 1
+    while (path / f"{network_stem(k)}.npz").exists():
+        out.append(network_stem(k))
+        k += 1
+    return out
+
+
+def network_stem(k: int) -> str:
+    return "neural" if k == 1 else f"neural{k}"
 
 
 def allowed_transitions() -> np.ndarray:
@@ -59,9 +86,12 @@ class Encoder:
     word_index: dict[str, int]  # training words -> row of the trainable table (0 = unknown)
     char_index: dict[str, int]  # char -> id (0 pad, 1 unknown)
     extractor: FeatureExtractor  # for gazetteer and cue features
+    disc: tuple[str, ...] = tuple(_DISC)  # names of the binary inputs, in order
 
     def __post_init__(self) -> None:
         self._type = lru_cache(maxsize=300_000)(self._encode_type)
+        self.disc_index = {f: i for i, f in enumerate(self.disc)}
+        self._kb_inputs = "K=B-ORG" in self.disc_index and self.extractor.kbg is not None
 
     def _encode_type(self, tok: str):
         """(key, vec row, stem vec row, train-word id, char ids, type-level binary cues)."""
@@ -73,16 +103,20 @@ class Encoder:
         chars = np.zeros(MAX_CHARS, dtype=np.int64)
         for j, c in enumerate(key[:MAX_CHARS]):
             chars[j] = self.char_index.get(c, 1)
-        d = np.zeros(N_DISC, dtype=np.float32)
-        d[DISC_INDEX["sh=" + shp]] = 1
+        index = self.disc_index
+        d = np.zeros(len(self.disc), dtype=np.float32)
+        d[index["sh=" + shp]] = 1
         if rest != key:
-            d[DISC_INDEX.get("pre=" + pre, DISC_INDEX["pre=other"])] = 1
+            d[index.get("pre=" + pre, index["pre=other"])] = 1
         if v < 0:
-            d[DISC_INDEX["unk"]] = 1
+            d[index["unk"]] = 1
         if s < 0:
-            d[DISC_INDEX["stem_unk"]] = 1
-        for name in cues:
-            j = DISC_INDEX.get("g=" + name)
+            d[index["stem_unk"]] = 1
+        names = ["g=" + n for n in cues]
+        if self._kb_inputs:
+            names += ["k=" + n for n in self.extractor.kbg.word_cues(key)]
+        for name in names:
+            j = index.get(name)
             if j is not None:
                 d[j] = 1
         return key, v, s, self.word_index.get(key, 0), chars, d
@@ -90,10 +124,18 @@ class Encoder:
     def encode(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
         types = [self._type(t) for t in tokens]
         disc = np.stack([t[5] for t in types])
+        keys = [t[0] for t in types]
+        index = self.disc_index
         if self.extractor.gaz is not None:
-            for i, tag in enumerate(self.extractor.gaz_tags([t[0] for t in types])):
-                if tag:
-                    disc[i, DISC_INDEX["G=" + tag]] = 1
+            for i, tag in enumerate(self.extractor.gaz_tags(keys)):
+                j = index.get("G=" + tag) if tag else None
+                if j is not None:
+                    disc[i, j] = 1
+        if self._kb_inputs:
+            for i, tag in enumerate(self.extractor.kb_tags(keys)):
+                j = index.get("K=" + tag.split(".")[0]) if tag else None
+                if j is not None:
+                    disc[i, j] = 1
         return {"vec": np.array([t[1] for t in types], dtype=np.int64),
                 "svec": np.array([t[2] for t in types], dtype=np.int64),
                 "wid": np.array([t[3] for t in types], dtype=np.int64),
@@ -135,15 +177,16 @@ def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
 class NeuralTagger:
     """Numpy forward pass of the trained network (weights from ``neural.npz``)."""
 
-    def __init__(self, path: Path, extractor: FeatureExtractor):
-        w = np.load(path / "neural.npz")
+    def __init__(self, path: Path, extractor: FeatureExtractor, stem: str = "neural"):
+        w = np.load(path / f"{stem}.npz")
         self.w = {k: w[k].astype(np.float32) for k in w.files if k not in ("vec_q", "vec_scale")}
         vq, vs = w["vec_q"], w["vec_scale"]
         self.vectors = (vq.astype(np.float32) * vs[:, None]).astype(np.float32)
-        idx = json.loads((path / "neural.json").read_text(encoding="utf-8"))
+        idx = json.loads((path / f"{stem}.json").read_text(encoding="utf-8"))
         self.encoder = Encoder({k: i for i, k in enumerate(idx["vec_words"])},
                                {k: i for i, k in enumerate(idx["train_words"])},
-                               {c: i for i, c in enumerate(idx["chars"])}, extractor)
+                               {c: i for i, c in enumerate(idx["chars"])}, extractor,
+                               tuple(idx.get("disc", _DISC)))
         self.hidden = int(idx["hidden"])
 
     def _bilstm(self, X: np.ndarray, lens: Sequence[int]) -> np.ndarray:

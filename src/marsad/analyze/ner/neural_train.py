@@ -16,7 +16,7 @@ import numpy as np
 from marsad.analyze.ner.clusters import cluster_key
 from marsad.analyze.ner.conll import ConllSentence
 from marsad.analyze.ner.features import FeatureExtractor
-from marsad.analyze.ner.neural import LABELS, MAX_CHARS, N_DISC, Encoder, NeuralTagger
+from marsad.analyze.ner.neural import DISC_V2, LABELS, MAX_CHARS, Encoder, NeuralTagger
 from marsad.analyze.ner.scorer import score_sentences
 from marsad.errors import ResourceMissing
 from marsad.text.normalize import remove_invisible
@@ -37,6 +37,7 @@ class NeuralSettings:
     epochs: int = 16
     batch: int = 16
     lr: float = 2e-3
+    lr_end: float = 1.0  # learning rate of the last epoch, as a fraction of lr (linear decay)
     seed: int = 7
 
 
@@ -59,7 +60,9 @@ def load_vectors(path: Path, vocab: int, dim: int) -> tuple[list[str], np.ndarra
 
 def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out: Path,
                  extractor: FeatureExtractor, vectors_path: Path,
-                 s: NeuralSettings = NeuralSettings(), log=print) -> dict:
+                 s: NeuralSettings = NeuralSettings(), log=print, stem: str = "neural") -> dict:
+    """Train one network into ``out/{stem}.npz`` + ``{stem}.json`` (with ``dev``: keep the
+    epoch that scores best on it; without: the last)."""
     import torch
     from torch import nn
 
@@ -74,7 +77,8 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
     chars = ["<pad>", "<unk>"] + sorted({c for w in counts for c in w})
     enc = Encoder({k: i for i, k in enumerate(vec_words)},
                   {k: i for i, k in enumerate(train_words)},
-                  {c: i for i, c in enumerate(chars)}, extractor)
+                  {c: i for i, c in enumerate(chars)}, extractor, DISC_V2)
+    n_disc = len(DISC_V2)
     lab_index = {lab: i for i, lab in enumerate(LABELS)}
 
     def prep(sents):
@@ -93,7 +97,7 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
             self.char_emb = nn.Embedding(len(chars), s.char_dim, padding_idx=0)
             self.char_conv = nn.Conv1d(s.char_dim, s.char_filters, s.char_width,
                                        padding=s.char_width // 2)
-            d_in = 2 * s.vec_dim + s.word_dim + s.char_filters + N_DISC
+            d_in = 2 * s.vec_dim + s.word_dim + s.char_filters + n_disc
             self.inp = nn.Linear(d_in, s.input_dim)
             self.lstm = nn.LSTM(s.input_dim, s.hidden, batch_first=True, bidirectional=True)
             self.out = nn.Linear(2 * s.hidden, len(LABELS))
@@ -143,7 +147,7 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
         svec = np.full((n, T), -1)
         wid = np.zeros((n, T), dtype=np.int64)
         ch = np.zeros((n, T, MAX_CHARS), dtype=np.int64)
-        disc = np.zeros((n, T, N_DISC), dtype=np.float32)
+        disc = np.zeros((n, T, n_disc), dtype=np.float32)
         y = np.zeros((n, T), dtype=np.int64)
         mask = np.zeros((n, T), dtype=np.float32)
         for i, (e, lab) in enumerate(items):
@@ -165,6 +169,9 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
     best = (-1.0, 0)
     history = []
     for epoch in range(1, s.epochs + 1):
+        frac = (epoch - 1) / max(1, s.epochs - 1)
+        for group in opt.param_groups:
+            group["lr"] = s.lr * (1.0 + (s.lr_end - 1.0) * frac)
         net.train()
         order = rng.permutation(len(tr_data))
         total = 0.0
@@ -177,10 +184,10 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
             nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
             total += float(loss.detach())
-        _export(net, out, vq, vscale, vec_words, train_words, chars, s)
+        _export(net, out, vq, vscale, vec_words, train_words, chars, s, stem)
         f1 = -1.0
         if dev:
-            tagger = NeuralTagger(out, extractor)
+            tagger = NeuralTagger(out, extractor, stem)
             pred = tag_neural(tagger, [x.tokens for x in dev])
             f1 = score_sentences([x.labels for x in dev], pred).overall.f1
         history.append({"epoch": epoch, "loss": round(total, 1), "dev_f1": round(f1, 2),
@@ -189,16 +196,17 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
         log(f"epoch {epoch}: loss {total:.0f}{dev_note} ({time.time() - t0:.0f}s)")
         if f1 > best[0]:
             best = (f1, epoch)
-            for f in ("neural.npz", "neural.json"):
+            for f in (f"{stem}.npz", f"{stem}.json"):
                 (out / f).replace(out / f"best_{f}")
     if dev:
-        for f in ("neural.npz", "neural.json"):
+        for f in (f"{stem}.npz", f"{stem}.json"):
             (out / f"best_{f}").replace(out / f)
     return {"settings": asdict(s), "history": history, "best_epoch": best[1],
             "best_dev_f1": round(best[0], 2)}
 
 
-def _export(net, out: Path, vq, vscale, vec_words, train_words, chars, s: NeuralSettings) -> None:
+def _export(net, out: Path, vq, vscale, vec_words, train_words, chars, s: NeuralSettings,
+            stem: str = "neural") -> None:
     sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
     w = {
         "word_emb": sd["word_emb.weight"], "char_emb": sd["char_emb.weight"],
@@ -213,10 +221,11 @@ def _export(net, out: Path, vq, vscale, vec_words, train_words, chars, s: Neural
         "crf_trans": sd["trans"], "crf_start": sd["start"], "crf_end": sd["end"],
     }
     w = {k: v.astype(np.float16) for k, v in w.items()}
-    np.savez_compressed(out / "neural.npz", vec_q=vq, vec_scale=vscale, **w)
-    (out / "neural.json").write_text(json.dumps(
+    np.savez_compressed(out / f"{stem}.npz", vec_q=vq, vec_scale=vscale, **w)
+    (out / f"{stem}.json").write_text(json.dumps(
         {"vec_words": vec_words, "train_words": train_words, "chars": chars,
-         "hidden": s.hidden, "labels": LABELS}, ensure_ascii=False), encoding="utf-8")
+         "hidden": s.hidden, "labels": LABELS, "disc": list(DISC_V2)}, ensure_ascii=False),
+        encoding="utf-8")
 
 
 def tag_neural(tagger: NeuralTagger, sents: Sequence[Sequence[str]], batch: int = 64) -> list[list[str]]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from marsad.analyze.ner.gazetteer import Gazetteer
 from marsad.analyze.ner.scorer import spans_from_bio
 
-_TYPE = {"ORG": "ORG", "PER": "PERS"}
+_TYPE = {"ORG": "ORG", "PER": "PERS", "CLUB": "ORG", "CO": "ORG"}
 
 
 def override_spans(gaz: Gazetteer, keys: Sequence[str], blocked: frozenset[str] = frozenset()):

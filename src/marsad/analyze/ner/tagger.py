@@ -86,15 +86,20 @@ class NerModel:
         return new
 
     @property
-    def neural(self):
-        """The BiLSTM-CRF part when the model directory has one (``neural.npz``)."""
-        if not hasattr(self, "_neural"):
-            self._neural = None
-            if (self.path / "neural.npz").exists():
-                from marsad.analyze.ner.neural import NeuralTagger
+    def networks(self) -> list:
+        """The BiLSTM-CRF networks of the model directory (``neural.npz``, ``neural2.npz``
+        …; none for a CRF-only model). Their label distributions are averaged."""
+        if not hasattr(self, "_networks"):
+            from marsad.analyze.ner.neural import NeuralTagger, network_stems
 
-                self._neural = NeuralTagger(self.path, self.extractor)
-        return self._neural
+            self._networks = [NeuralTagger(self.path, self.extractor, stem)
+                              for stem in network_stems(self.path)]
+        return self._networks
+
+    @property
+    def neural(self):
+        """The first network, or None."""
+        return self.networks[0] if self.networks else None
 
     @property
     def neural_weight(self) -> float:
@@ -121,19 +126,24 @@ class NerModel:
 
     def _ensemble(self, sents: Sequence[Sequence[str]]):
         """Per sentence: (labels, probabilities) from the weighted mean of the CRF's label
-        marginals and the network's per-token label distribution (softmax of its emission
-        scores: as good on dev as its CRF layer's marginals, and cheaper), decoded under
-        BIO constraints. Sentences go through the network in batches of similar length."""
+        marginals and the networks' mean per-token label distribution (softmax of their
+        emission scores: as good on dev as their CRF layer's marginals, and cheaper),
+        decoded under BIO constraints. Sentences go through the networks in batches of
+        similar length."""
         from marsad.analyze.ner.decode import decode_batch, softmax
 
-        nn = self.neural
+        nets = self.networks
         w = self.neural_weight
         out: list = [([], None)] * len(sents)
         order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             group = [sents[i] for i in idx]
-            nn_p = [softmax(e) for e in nn.emissions(group)]
+            nn_p = [softmax(e) for e in nets[0].emissions(group)]
+            for net in nets[1:]:
+                nn_p = [p + softmax(e) for p, e in zip(nn_p, net.emissions(group))]
+            if len(nets) > 1:
+                nn_p = [p / len(nets) for p in nn_p]
             ps = [(1 - w) * self.crf_marginals(s) + w * q for s, q in zip(group, nn_p)]
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from marsad.analyze.ner.conll import ConllSentence, format_conll
@@ -136,12 +136,17 @@ def _copy_neural(src: Path, out: Path) -> dict:
     """Put the network of an earlier model directory into ``out``; its training record."""
     import shutil
 
-    for f in ("neural.npz", "neural.json"):
-        if not (src / f).exists():
-            from marsad.errors import InputError
+    from marsad.analyze.ner.neural import network_stems
 
-            raise InputError(f"no {f} in {src} (expected a model directory trained with --neural)")
-        shutil.copy(src / f, out / f)
+    stems = network_stems(src)
+    if not stems or not (src / "neural.json").exists():
+        from marsad.errors import InputError
+
+        raise InputError(f"no neural.npz/neural.json in {src} "
+                         "(expected a model directory trained with --neural)")
+    for stem in stems:
+        for f in (f"{stem}.npz", f"{stem}.json"):
+            shutil.copy(src / f, out / f)
     m = src / "meta.json"
     info = json.loads(m.read_text(encoding="utf-8")).get("neural", {}) if m.exists() else {}
     return {**info, "copied_from": str(src)}
@@ -151,7 +156,8 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
               settings: TrainSettings = TrainSettings(), *, neural: bool = False,
               vectors: Path | None = None, refit: bool = False, source: str = "",
               reuse_neural: tuple[Path, Path] | None = None,
-              neural_weight: float | None = None, log=lambda m: None) -> dict:
+              neural_weight: float | None = None, networks: int = 1,
+              neural_settings=None, log=lambda m: None) -> dict:
     """The whole recipe behind ``marsad train ner``: CRF, then (``neural``) the BiLSTM-CRF
     and the ensemble weight chosen on dev; ``refit`` then retrains both on train+dev with
     the chosen settings (dev scores stay those of the models that did not see dev).
@@ -161,14 +167,17 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     the network of ``full_dir`` (refit on train+dev) ships. Only valid when the network's
     inputs did not change (they do not depend on the CRF-only settings, e.g. ``kb``).
     ``neural_weight`` fixes the ensemble weight instead of taking the dev-best one (the
-    scores of all weights are still recorded)."""
+    scores of all weights are still recorded). ``networks`` trains that many networks
+    (seeds ``seed``, ``seed + 1`` …) whose label distributions the model averages."""
     if reuse_neural is not None and any(Path(d).resolve() == out.resolve() for d in reuse_neural):
         from marsad.errors import InputError
 
         raise InputError("--reuse-neural needs copies of the networks outside --out "
                          "(the output directory is cleared first)")
-    for stale in ("neural.npz", "neural.json", "best_neural.npz", "best_neural.json"):
-        (out / stale).unlink(missing_ok=True)
+    if out.exists():
+        for stale in [*out.glob("neural*.npz"), *out.glob("neural*.json"),
+                      *out.glob("best_neural*")]:
+            stale.unlink()
     meta = train_crf(train, dev, out, settings, source=source, log=log)
     if dev:
         log(f"CRF dev F1 {meta['dev_scores']['overall']['f1']}")
@@ -202,22 +211,33 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
             _write_meta(out, meta)
     elif neural:
         from marsad.analyze.ner.clusters import default_vectors_path
+        from marsad.analyze.ner.neural import network_stem
         from marsad.analyze.ner.neural_train import NeuralSettings, train_neural
 
-        ns = NeuralSettings()
+        ns = neural_settings or NeuralSettings()
         ext = load_extractor(settings.features)
-        info = train_neural(train, dev, out, ext, vectors or default_vectors_path(), ns, log=log)
+        infos = []
+        for k in range(1, networks + 1):
+            nsk = replace(ns, seed=ns.seed + k - 1)
+            log(f"network {k} of {networks} (seed {nsk.seed})")
+            infos.append(train_neural(train, dev, out, ext, vectors or default_vectors_path(),
+                                      nsk, log=log, stem=network_stem(k)))
         meta["crf_dev_scores"] = meta.get("dev_scores")
-        meta["neural"] = info
+        meta["neural"] = infos[0]
+        meta["networks"] = infos
         _settle_ensemble(out, dev, meta, neural_weight, log)
         if refit and dev:
             log("refitting the CRF and the neural tagger on train+dev")
             full = [*train, *dev]
-            fixed = NeuralSettings(**{**info["settings"], "epochs": info["best_epoch"]})
             crf_meta = train_crf(full, [], out, settings, source=source, log=log)
-            train_neural(full, [], out, ext, vectors or default_vectors_path(), fixed, log=log)
+            epochs = []
+            for k, info in enumerate(infos, 1):
+                fixed = NeuralSettings(**{**info["settings"], "epochs": info["best_epoch"]})
+                train_neural(full, [], out, ext, vectors or default_vectors_path(), fixed,
+                             log=log, stem=network_stem(k))
+                epochs.append(fixed.epochs)
             meta["refit"] = {"sentences": len(full), "train_sha256": crf_meta["train_sha256"],
-                             "neural_epochs": fixed.epochs}
+                             "neural_epochs": epochs[0], "network_epochs": epochs}
             if "overrides" in meta:
                 meta["overrides"] = {"blocked": blocked_overrides(full, settings)}
             _write_meta(out, meta)
