@@ -202,6 +202,14 @@ def _surface(forms: Counter[str]) -> str:
     return min(forms, key=lambda f: (-forms[f], len(f), order[f]))
 
 
+def _adjacent_pairs(occ: Sequence[Occurrence]) -> Iterator[tuple[Occurrence, Occurrence]]:
+    """Adjacent terms that may form a phrase. "العراق وسورية" is a list, not a phrase: a
+    second word opening with و is left alone."""
+    for a, b in itertools.pairwise(occ):
+        if b.follows and a.stem != b.stem and not b.surface.startswith("و"):
+            yield a, b
+
+
 def keywords_from_occurrences(occ: Sequence[Occurrence], *, k: int = 10,
                               df: DocFreq | None = None) -> list[Keyword]:
     """Rank the stems of one article by weighted frequency times idf; a pair of terms that
@@ -223,12 +231,10 @@ def keywords_from_occurrences(occ: Sequence[Occurrence], *, k: int = 10,
     pairs: Counter[tuple[str, str]] = Counter()
     pair_forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     pair_weight: dict[tuple[str, str], float] = defaultdict(float)
-    for a, b in itertools.pairwise(occ):
-        # "العراق وسورية" is a list, not a phrase: a second word opening with و is left alone
-        if b.follows and a.stem != b.stem and not b.surface.startswith("و"):
-            pairs[(a.stem, b.stem)] += 1
-            pair_weight[(a.stem, b.stem)] += min(a.weight, b.weight)
-            pair_forms[(a.stem, b.stem)][a.surface + " " + b.surface] += 1
+    for a, b in _adjacent_pairs(occ):
+        pairs[(a.stem, b.stem)] += 1
+        pair_weight[(a.stem, b.stem)] += min(a.weight, b.weight)
+        pair_forms[(a.stem, b.stem)][a.surface + " " + b.surface] += 1
     cands: list[Keyword] = []
     absorbed: set[str] = set()
     for (a, b), c in pairs.most_common():
@@ -266,10 +272,14 @@ def article_keywords(title: str, paragraphs: Sequence[str], *, k: int = 10) -> l
     return keywords_from_occurrences(article_occurrences(title, paragraphs), k=k)
 
 
+
+
 def keyword_scores_for(texts: Sequence[str], k: int = 10) -> list[Keyword]:
     """Keywords of a set of texts (search results) against the background table: terms
     found in a large share of the texts and rare in news at large (their contribution to
-    the KL divergence of the set's term distribution from the background)."""
+    the KL divergence of the set's term distribution from the background). Two terms that
+    stand side by side in most of the texts holding either ("أسعار النفط", "الولايات
+    المتحدة") become one phrase, ranked as the better of the two."""
     texts = [t for t in texts if t and t.strip()]
     if not texts:
         return []
@@ -280,20 +290,37 @@ def keyword_scores_for(texts: Sequence[str], k: int = 10) -> list[Keyword]:
     n = len(texts)
     in_docs: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
+    pair_docs: Counter[tuple[str, str]] = Counter()
+    pair_forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for t in texts:
         occ = term_occurrences(t)
         in_docs.update({o.stem for o in occ})
         for o in occ:
             forms[o.stem][o.surface] += 1
+        here = set()
+        for a, b in _adjacent_pairs(occ):
+            here.add((a.stem, b.stem))
+            pair_forms[(a.stem, b.stem)][a.surface + " " + b.surface] += 1
+        pair_docs.update(here)
     min_docs = 2 if n >= 3 else 1
-    out = []
+    single: dict[str, Keyword] = {}
     for s, c in in_docs.items():
         if c < min_docs:
             continue
         p = c / n
         q = df.share(s)
         if p > q:
-            out.append(Keyword(_surface(forms[s]), s, p * math.log(p / q), c))
+            single[s] = Keyword(_surface(forms[s]), s, p * math.log(p / q), c)
+    out = []
+    absorbed: set[str] = set()
+    for (a, b), c in pair_docs.most_common():
+        if c < max(2, min_docs) or a not in single or b not in single or absorbed & {a, b}:
+            continue
+        if c >= 0.6 * min(in_docs[a], in_docs[b]):
+            score = max(single[a].score, single[b].score)
+            out.append(Keyword(_surface(pair_forms[(a, b)]), f"{a} {b}", score, c))
+            absorbed |= {x for x in (a, b) if c >= 0.6 * in_docs[x]}
+    out += [kw for s, kw in single.items() if s not in absorbed]
     out.sort(key=lambda x: (-x.score, x.text))
     return out[:k]
 
