@@ -183,71 +183,27 @@ class NeuralTagger:
         vq, vs = w["vec_q"], w["vec_scale"]
         self.vectors = (vq.astype(np.float32) * vs[:, None]).astype(np.float32)
         idx = json.loads((path / f"{stem}.json").read_text(encoding="utf-8"))
+        disc = tuple(idx.get("disc", _DISC))
         self.encoder = Encoder({k: i for i, k in enumerate(idx["vec_words"])},
                                {k: i for i, k in enumerate(idx["train_words"])},
-                               {c: i for i, c in enumerate(idx["chars"])}, extractor,
-                               tuple(idx.get("disc", _DISC)))
+                               {c: i for i, c in enumerate(idx["chars"])}, extractor, disc)
         self.hidden = int(idx["hidden"])
-
-    def _bilstm(self, X: np.ndarray, lens: Sequence[int]) -> np.ndarray:
-        """Both LSTM directions in one loop: the backward direction runs left to right over
-        each sentence reversed in place, stacked under the forward one, so every step is
-        one batched update. X: (B, T, D) -> (B, T, 2H)."""
-        w = self.w
-        B, T, _ = X.shape
-        H = self.hidden
-        Xr = np.zeros_like(X)
-        for b, n in enumerate(lens):
-            Xr[b, :n] = X[b, :n][::-1]
-        # gate order in torch: i, f, g, o -> regrouped as i, f, o (sigmoid) and g (tanh)
-        xw = np.stack([X @ w["lstm_f_wih"].T + w["lstm_f_b"],
-                       Xr @ w["lstm_b_wih"].T + w["lstm_b_b"]])  # (2, B, T, 4H)
-        U = np.stack([w["lstm_f_whh"].T, w["lstm_b_whh"].T])  # (2, H, 4H)
-        # no masking needed: in both stacked directions every sentence is left-aligned, so
-        # padding only ever comes after a sentence's last real token
-        h = np.zeros((2, B, H), np.float32)
-        c = np.zeros((2, B, H), np.float32)
-        out = np.empty((2, B, T, H), np.float32)
-        for t in range(T):
-            g = xw[:, :, t] + h @ U  # (2, B, 4H)
-            sig = _expit(g)
-            c = sig[..., H : 2 * H] * c + sig[..., :H] * np.tanh(g[..., 2 * H : 3 * H])
-            h = sig[..., 3 * H :] * np.tanh(c)
-            out[:, :, t] = h
-        res = np.zeros((B, T, 2 * H), np.float32)
-        for b, n in enumerate(lens):
-            res[b, :n, :H] = out[0, b, :n]
-            res[b, :n, H:] = out[1, b, :n][::-1]
-        return res
+        # networks trained on the same data with the same settings read identical inputs:
+        # they can share one encoding of each batch
+        self.inputs_key = hash((tuple(idx["vec_words"]), tuple(idx["train_words"]),
+                                tuple(idx["chars"]), disc))
 
     def emissions(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Per-sentence (n_tokens, n_labels) emission scores; sentences are run in batches
-        of similar length so padding stays small. BLAS runs single-threaded here: the
-        matrices are small, and extra threads only contend."""
-        with _one_blas_thread():
-            return self._emissions(sents)
+        """Per-sentence (n_tokens, n_labels) emission scores."""
+        return emissions_many([self], sents)[0]
 
-    def _emissions(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        out: list[np.ndarray] = [np.zeros((0, len(LABELS)), np.float32)] * len(sents)
-        order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
-        batch: list[int] = []
-        for i in order:
-            if batch and (len(batch) >= 64 or len(sents[i]) * (len(batch) + 1) > 4096):
-                for j, em in zip(batch, self._emissions_batch([sents[j] for j in batch])):
-                    out[j] = em
-                batch = []
-            batch.append(i)
-        if batch:
-            for j, em in zip(batch, self._emissions_batch([sents[j] for j in batch])):
-                out[j] = em
-        return out
-
-    def _emissions_batch(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    def encode_batch(self, sents: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
         enc = [self.encoder.encode(s) for s in sents]
+        return {k: np.concatenate([e[k] for e in enc]) for k in enc[0]}
+
+    def inputs(self, cat: dict[str, np.ndarray], lens: Sequence[int]) -> np.ndarray:
+        """The LSTM's input sequence (B, T, D) from a batch's encoded tokens."""
         w = self.w
-        lens = [len(s) for s in sents]
-        B, T = len(sents), max(lens)
-        cat = {k: np.concatenate([e[k] for e in enc]) for k in enc[0]}
         vec = np.where(cat["vec"][:, None] >= 0, self.vectors[np.maximum(cat["vec"], 0)], 0)
         svec = np.where(cat["svec"][:, None] >= 0, self.vectors[np.maximum(cat["svec"], 0)], 0)
         wemb = w["word_emb"][cat["wid"]]
@@ -263,15 +219,15 @@ class NeuralTagger:
         conv = np.where(cmask.any(axis=1), np.maximum(conv, 0.0), 0.0)
         x = np.concatenate([vec, svec, wemb, conv, cat["disc"]], axis=1).astype(np.float32)
         x = np.maximum(x @ w["in_w"].T + w["in_b"], 0)
-        X = np.zeros((B, T, x.shape[1]), np.float32)
-        mask = np.zeros((B, T), bool)
+        X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
         pos = 0
         for b, n in enumerate(lens):
             X[b, :n] = x[pos : pos + n]
-            mask[b, :n] = True
             pos += n
-        H = self._bilstm(X, lens)
-        em = H @ w["out_w"].T + w["out_b"]
+        return X
+
+    def outputs(self, H: np.ndarray, lens: Sequence[int]) -> list[np.ndarray]:
+        em = H @ self.w["out_w"].T + self.w["out_b"]
         return [em[b, :n] for b, n in enumerate(lens)]
 
     def marginals(self, em: np.ndarray) -> np.ndarray:
@@ -302,3 +258,87 @@ class NeuralTagger:
         z = _logsumexp(alpha[:, T - 1] + en, axis=1)
         p = np.exp(alpha + beta - z[:, None, None])
         return [p[b, :n] for b, n in enumerate(lens)]
+
+
+def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
+                 lens: Sequence[int]) -> list[np.ndarray]:
+    """Both LSTM directions of every network in one loop (same hidden size): the backward
+    direction runs left to right over each sentence reversed in place, stacked under the
+    forward one, so every step is one batched update. X: (B, T, D) -> (B, T, 2H) each."""
+    H = nets[0].hidden
+    B, T = Xs[0].shape[:2]
+    xws, Us = [], []
+    for net, X in zip(nets, Xs):
+        w = net.w
+        Xr = np.zeros_like(X)
+        for b, n in enumerate(lens):
+            Xr[b, :n] = X[b, :n][::-1]
+        # gate order in torch: i, f, g, o -> regrouped as i, f, o (sigmoid) and g (tanh)
+        xws += [X @ w["lstm_f_wih"].T + w["lstm_f_b"], Xr @ w["lstm_b_wih"].T + w["lstm_b_b"]]
+        Us += [w["lstm_f_whh"].T, w["lstm_b_whh"].T]
+    xw = np.stack(xws)  # (2K, B, T, 4H)
+    U = np.stack(Us)  # (2K, H, 4H)
+    K2 = len(Us)
+    # no masking needed: in every stacked direction each sentence is left-aligned, so
+    # padding only ever comes after a sentence's last real token
+    h = np.zeros((K2, B, H), np.float32)
+    c = np.zeros((K2, B, H), np.float32)
+    out = np.empty((K2, B, T, H), np.float32)
+    for t in range(T):
+        g = xw[:, :, t] + h @ U  # (2K, B, 4H)
+        sig = _expit(g)
+        c = sig[..., H : 2 * H] * c + sig[..., :H] * np.tanh(g[..., 2 * H : 3 * H])
+        h = sig[..., 3 * H :] * np.tanh(c)
+        out[:, :, t] = h
+    res = []
+    for k in range(len(nets)):
+        r = np.zeros((B, T, 2 * H), np.float32)
+        for b, n in enumerate(lens):
+            r[b, :n, :H] = out[2 * k, b, :n]
+            r[b, :n, H:] = out[2 * k + 1, b, :n][::-1]
+        res.append(r)
+    return res
+
+
+def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]]
+                     ) -> list[list[np.ndarray]]:
+    lens = [len(s) for s in sents]
+    cats: dict[int, dict[str, np.ndarray]] = {}
+    Xs = []
+    for net in nets:
+        cat = cats.get(net.inputs_key)
+        if cat is None:
+            cat = cats[net.inputs_key] = net.encode_batch(sents)
+        Xs.append(net.inputs(cat, lens))
+    if len({net.hidden for net in nets}) == 1:
+        Hs = _bilstm_many(nets, Xs, lens)
+    else:
+        Hs = [_bilstm_many([net], [X], lens)[0] for net, X in zip(nets, Xs)]
+    return [net.outputs(H, lens) for net, H in zip(nets, Hs)]
+
+
+def emissions_many(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]]
+                   ) -> list[list[np.ndarray]]:
+    """Per network, per sentence (n_tokens, n_labels) emission scores. Sentences run in
+    batches of similar length so padding stays small; networks with the same inputs share
+    the encoding, and all run their LSTMs in one loop. BLAS runs single-threaded here: the
+    matrices are small, and extra threads only contend."""
+    empty = np.zeros((0, len(LABELS)), np.float32)
+    out = [[empty] * len(sents) for _ in nets]
+    order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for i in order:
+        if batch and (len(batch) >= 64 or len(sents[i]) * (len(batch) + 1) > 4096):
+            batches.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        batches.append(batch)
+    with _one_blas_thread():
+        for batch in batches:
+            per_net = _batch_emissions(nets, [sents[j] for j in batch])
+            for k, ems in enumerate(per_net):
+                for j, em in zip(batch, ems):
+                    out[k][j] = em
+    return out

@@ -34,10 +34,10 @@ class NeuralSettings:
     hidden: int = 64
     dropout: float = 0.5
     word_dropout: float = 0.15
-    epochs: int = 16
+    epochs: int = 20
     batch: int = 16
     lr: float = 2e-3
-    lr_end: float = 1.0  # learning rate of the last epoch, as a fraction of lr (linear decay)
+    lr_end: float = 0.1  # learning rate of the last epoch, as a fraction of lr (linear decay)
     seed: int = 7
 
 

@@ -131,6 +131,7 @@ class NerModel:
         decoded under BIO constraints. Sentences go through the networks in batches of
         similar length."""
         from marsad.analyze.ner.decode import decode_batch, softmax
+        from marsad.analyze.ner.neural import emissions_many
 
         nets = self.networks
         w = self.neural_weight
@@ -139,11 +140,9 @@ class NerModel:
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             group = [sents[i] for i in idx]
-            nn_p = [softmax(e) for e in nets[0].emissions(group)]
-            for net in nets[1:]:
-                nn_p = [p + softmax(e) for p, e in zip(nn_p, net.emissions(group))]
-            if len(nets) > 1:
-                nn_p = [p / len(nets) for p in nn_p]
+            per_net = emissions_many(nets, group)
+            nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
+                    for j in range(len(group))]
             ps = [(1 - w) * self.crf_marginals(s) + w * q for s, q in zip(group, nn_p)]
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
