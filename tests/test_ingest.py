@@ -264,6 +264,24 @@ def test_jsonl_gz_and_crawl_date(tmp_path: Path) -> None:
     assert r.document.paragraphs == ["نص الخبر الأول.", "نص ثان."]
 
 
+def test_bz2_and_xz_single_files(tmp_path: Path) -> None:
+    import bz2
+    import lzma
+
+    body = "عنوان الخبر\n\nنص الخبر الأول في فقرة كاملة."
+    (tmp_path / "a.txt.bz2").write_bytes(bz2.compress(body.encode("utf-8")))
+    (tmp_path / "b.jsonl.xz").write_bytes(lzma.compress(
+        (json.dumps({"title": "عنوان", "text": "نص."}, ensure_ascii=False) + "\n").encode("utf-8")))
+    (tmp_path / "noext").write_bytes(bz2.compress(body.encode("utf-8")))  # sniffed
+    (tmp_path / "broken.txt.xz").write_bytes(lzma.compress(body.encode("utf-8"))[:20])
+    results = {Path(r.origin.split(":")[0]).name: r for r in read_paths([tmp_path])}
+    assert results["a.txt.bz2"].document and results["a.txt.bz2"].document.title == "عنوان الخبر"
+    assert results["b.jsonl.xz"].document and results["b.jsonl.xz"].document.title == "عنوان"
+    assert results["noext"].document and results["noext"].document.title == "عنوان الخبر"
+    bad = results["broken.txt.xz"]
+    assert bad.error and "broken xz data" in str(bad.error) and "re-download" in str(bad.error)
+
+
 def test_json_array_and_misnamed_jsonl(tmp_path: Path) -> None:
     arr = tmp_path / "list.json"
     arr.write_text(json.dumps([{"title": "أ", "text": "نص أ."}, {"title": "ب", "text": "نص ب."}, 3],

@@ -6,7 +6,9 @@ import codecs
 
 # kinds read whole into memory (and so bounded by max_bytes) vs. streamed record by record
 WHOLE_KINDS = ("txt", "html", "feed", "json")
-STREAM_KINDS = ("jsonl", "warc", "zip", "tar", "gzip")
+STREAM_KINDS = ("jsonl", "warc", "zip", "tar", "gzip", "bzip2", "xz")
+# single compressed files: kind -> suffix (the inner name is the file name without it)
+COMPRESSED = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz"}
 
 _SUFFIXES = [
     (".warc.gz", "warc"), (".arc.gz", "warc"), (".warc", "warc"), (".arc", "warc"),
@@ -16,10 +18,11 @@ _SUFFIXES = [
     (".html", "html"), (".htm", "html"), (".xhtml", "html"), (".shtml", "html"),
     (".xml", "feed"), (".rss", "feed"), (".atom", "feed"), (".rdf", "feed"),
     (".txt", "txt"), (".text", "txt"),
-    (".gz", "gzip"),
+    (".gz", "gzip"), (".bz2", "bzip2"), (".xz", "xz"),
 ]
 
-SUPPORTED = ".txt .html .htm .jsonl .json .xml .rss .atom .warc(.gz) .zip .tar(.gz) .tgz .gz"
+SUPPORTED = (".txt .html .htm .jsonl .json .xml .rss .atom .warc(.gz) .zip .tar(.gz/.bz2/.xz) "
+             ".tgz, and any of them as a single .gz/.bz2/.xz file")
 
 
 def kind_from_name(name: str) -> str | None:
@@ -37,6 +40,10 @@ def sniff(head: bytes) -> str:
         return "zip"
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
+    if head.startswith(b"BZh") and head[3:4].isdigit() and head[4:10] == b"1AY&SY":
+        return "bzip2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
     if head[257:262] == b"ustar":
         return "tar"
     if head.startswith(b"WARC/"):

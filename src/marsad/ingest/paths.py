@@ -8,8 +8,10 @@ results naming the input, and the next input is read.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
 import os
 import sys
 import tarfile
@@ -23,7 +25,7 @@ from marsad.errors import InputError
 from marsad.ingest.archives import Member, is_hidden, tar_members, zip_members
 from marsad.ingest.encoding import binary_kind
 from marsad.ingest.feeds import read_feed
-from marsad.ingest.formats import SUPPORTED, WHOLE_KINDS, kind_from_name, sniff
+from marsad.ingest.formats import COMPRESSED, SUPPORTED, WHOLE_KINDS, kind_from_name, sniff
 from marsad.ingest.jsonl import read_jsonl
 from marsad.ingest.readers import read_html, read_json, read_txt
 from marsad.ingest.result import ReadResult
@@ -77,14 +79,15 @@ def read_stream(
         yield from read_jsonl(stream, origin=origin, max_bytes=max_bytes)
     elif kind == "warc":
         yield from read_warc(stream, origin=origin, max_bytes=max_bytes)
-    elif kind == "gzip":
-        inner = name[:-3] if name.lower().endswith(".gz") else ""
-        gz = gzip.GzipFile(fileobj=stream, mode="rb")
+    elif kind in COMPRESSED:
+        suffix = COMPRESSED[kind]
+        inner = name[: -len(suffix)] if name.lower().endswith(suffix) else ""
+        unpacked = _DECOMPRESS[kind](stream)
         try:
-            yield from read_stream(gz, name=inner, origin=origin, max_bytes=max_bytes,  # type: ignore[arg-type]
-                                   depth=depth)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"broken gzip data ({exc})", source=origin,
+            yield from read_stream(unpacked, name=inner, origin=origin,  # type: ignore[arg-type]
+                                   max_bytes=max_bytes, depth=depth)
+        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+            raise InputError(f"broken {kind} data ({exc})", source=origin,
                              fix="re-compress or re-download the file") from None
     elif kind in ("zip", "tar"):
         if depth >= MAX_NESTING:
@@ -94,6 +97,13 @@ def read_stream(
                                  depth=depth)
     else:  # pragma: no cover - formats.py lists every kind
         raise InputError(f"unsupported input kind {kind}", source=origin, fix=SUPPORTED)
+
+
+_DECOMPRESS = {
+    "gzip": lambda f: gzip.GzipFile(fileobj=f, mode="rb"),
+    "bzip2": lambda f: bz2.BZ2File(f, mode="rb"),
+    "xz": lambda f: lzma.LZMAFile(f, mode="rb"),
+}
 
 
 def _read_archive(kind: str, stream: BinaryIO, *, origin: str, max_bytes: int,
