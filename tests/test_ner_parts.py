@@ -125,3 +125,24 @@ def test_network_inputs_are_versioned():
     assert disc.shape == (6, len(DISC_V2))
     assert disc[1, v2.disc_index["G=B-CLUB"]] == 1 and disc[2, v2.disc_index["G=I-CLUB"]] == 1
     assert disc[4, v2.disc_index["K=B-ORG"]] == 1 and disc[5, v2.disc_index["K=I-ORG"]] == 1
+
+
+def test_mention_replacement_keeps_labels_aligned():
+    from marsad.analyze.ner.conll import ConllSentence
+    from marsad.analyze.ner.neural_train import mention_replacement
+    from marsad.analyze.ner.scorer import spans_from_bio
+
+    sents = [ConllSentence(["زار", "محمد", "علي", "بغداد", "."], ["O", "B-PERS", "I-PERS", "B-LOC", "O"]),
+             ConllSentence(["قال", "سمير", "في", "دمشق"], ["O", "B-PERS", "O", "B-LOC"]),
+             ConllSentence(["لا", "أسماء", "هنا"], ["O", "O", "O"])] * 20
+    extra = mention_replacement(sents, 0.5, seed=3)
+    assert 5 < len(extra) < 40  # about half of the 40 sentences with names
+    names = {"PERS": {("محمد", "علي"), ("سمير",)}, "LOC": {("بغداد",), ("دمشق",)}}
+    for x in extra:
+        assert len(x.tokens) == len(x.labels)
+        spans = spans_from_bio(x.labels)
+        assert spans and all(tuple(x.tokens[a:b]) in names[t] for a, b, t in spans)
+    # names really move between sentences, and the same seed gives the same copies
+    assert any(x.tokens[:2] == ["قال", "محمد"] for x in extra)
+    assert mention_replacement(sents, 0.5, seed=3) == extra
+    assert mention_replacement(sents, 0.0, seed=3) == []

@@ -39,6 +39,10 @@ class NeuralSettings:
     lr: float = 2e-3
     lr_end: float = 0.1  # learning rate of the last epoch, as a fraction of lr (linear decay)
     seed: int = 7
+    # add this fraction of the training sentences that hold names again, each name swapped
+    # (with probability 0.8) for another training name of its type: the network learns
+    # names from their context, not only by heart
+    augment: float = 0.0
 
 
 def _quantize(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -58,6 +62,38 @@ def load_vectors(path: Path, vocab: int, dim: int) -> tuple[list[str], np.ndarra
     return words, m
 
 
+def mention_replacement(sents: Sequence[ConllSentence], fraction: float, seed: int
+                        ) -> list[ConllSentence]:
+    """Copies of about ``fraction`` of the sentences that hold names, each name replaced
+    (probability 0.8) by a random name of the same type from ``sents``."""
+    import random
+
+    from marsad.analyze.ner.scorer import spans_from_bio
+
+    pools: dict[str, list[tuple[str, ...]]] = {}
+    for x in sents:
+        for a, b, t in spans_from_bio(x.labels):
+            pools.setdefault(t, []).append(tuple(x.tokens[a:b]))
+    rng = random.Random(seed)
+    out = []
+    for x in sents:
+        spans = spans_from_bio(x.labels)
+        if not spans or rng.random() >= fraction:
+            continue
+        toks: list[str] = []
+        labs: list[str] = []
+        last = 0
+        for a, b, t in spans:
+            toks += x.tokens[last:a]
+            labs += x.labels[last:a]
+            name = rng.choice(pools[t]) if rng.random() < 0.8 else tuple(x.tokens[a:b])
+            toks += name
+            labs += ["B-" + t] + ["I-" + t] * (len(name) - 1)
+            last = b
+        out.append(ConllSentence(toks + x.tokens[last:], labs + x.labels[last:]))
+    return out
+
+
 def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out: Path,
                  extractor: FeatureExtractor, vectors_path: Path,
                  s: NeuralSettings = NeuralSettings(), log=print, stem: str = "neural") -> dict:
@@ -69,6 +105,10 @@ def train_neural(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], o
     torch.set_num_threads(1)
     torch.manual_seed(s.seed)
     rng = np.random.default_rng(s.seed)
+    if s.augment:
+        extra = mention_replacement(train, s.augment, s.seed)
+        log(f"mention replacement: {len(extra)} extra sentences")
+        train = [*train, *extra]
     vec_words, vecs = load_vectors(vectors_path, s.vec_vocab, s.vec_dim)
     vq, vscale = _quantize(vecs)
     vecs = vq.astype(np.float32) * vscale[:, None]  # train on what inference will see
