@@ -366,26 +366,19 @@ def find_dates(text: str, published: str | date | None = None) -> list[DateMenti
             continue
         first = db[1] if db else (i - 1 if i > 0 and base(i - 1) in ("شهر", "شهري") else i)
         if ya and not ya[2]:
-            y, j2 = ya[0], ya[1]
-            if db:
-                try:
-                    emit(first, j2, _iso(date(y, month, db[0])), "gregorian")
-                except ValueError:
-                    pass
-            else:
-                emit(first, j2, _month_range(y, month), "month")
+            y, last = ya[0], ya[1]
         else:
             y = _infer_year(month, db[0] if db else None, pub, pf)
             if y is None:
                 continue
             last = j + 1 if pf is not None else j
-            if db:
-                try:
-                    emit(first, last, _iso(date(y, month, db[0])), "gregorian")
-                except ValueError:
-                    pass
-            else:
-                emit(first, last, _month_range(y, month), "month")
+        if db:
+            try:
+                emit(first, last, _iso(date(y, month, db[0])), "gregorian")
+            except ValueError:
+                pass
+        else:
+            emit(first, last, _month_range(y, month), "month")
 
     # 3. numeric dates 12/3/2008, 2008-03-12
     for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b",

@@ -34,20 +34,28 @@ _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")
 
 
-def _read_list(path: Path, *, ambiguous: bool = True) -> list[str]:
-    """Entries of a list file. Lists of names may end with a section headed
-    ``# ambiguous single words`` (club or brand names that are also ordinary words or
-    places: الاتحاد, الوحدة, نيسان); ``ambiguous=False`` leaves it out."""
-    out = []
+def _read_sections(path: Path) -> tuple[list[str], list[str]]:
+    """Entries of a list file, split at the section headed ``# ambiguous single words``
+    that lists of names may end with (club or brand names that are also ordinary words or
+    places: الاتحاد, الوحدة, نيسان): (entries before it, entries after it)."""
+    main: list[str] = []
+    ambiguous: list[str] = []
     if not path.exists():
-        return out
+        return main, ambiguous
+    out = main
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
-        if line.lower().startswith(AMBIGUOUS_SECTION) and not ambiguous:
-            break
-        if line and not line.startswith("#"):
+        if line.lower().startswith(AMBIGUOUS_SECTION):
+            out = ambiguous
+        elif line and not line.startswith("#"):
             out.append(line)
-    return out
+    return main, ambiguous
+
+
+def _read_list(path: Path) -> list[str]:
+    """Every entry of a list file."""
+    main, ambiguous = _read_sections(path)
+    return main + ambiguous
 
 
 def phrase_key(text: str) -> tuple[str, ...]:
@@ -156,8 +164,13 @@ def load_gazetteer(resources: Path = RESOURCES) -> Gazetteer:
     else:
         for name in _read_list(resources / "lists" / "places.txt"):
             phrases[phrase_key(name)] = "LOC"
+    # the ambiguous single words of the name lists are word cues, not phrases: the
+    # tagger weighs them by context (نيسان the month or the car maker)
+    ambiguous: set[str] = set()
     for typ, fname in PHRASE_LISTS.items():
-        for name in _read_list(resources / "lists" / fname, ambiguous=False):
+        names, ambiguous_names = _read_sections(resources / "lists" / fname)
+        ambiguous |= {k[0] for w in ambiguous_names for k in [phrase_key(w)] if len(k) == 1}
+        for name in names:
             k = phrase_key(name)
             if k:
                 old = phrases.get(k)
@@ -165,16 +178,7 @@ def load_gazetteer(resources: Path = RESOURCES) -> Gazetteer:
                     phrases[k] = typ
                 elif _COARSE.get(old, old) != _COARSE.get(typ, typ):
                     phrases[k] = "AMB"
-    cues: dict[str, frozenset[str]] = {}
-    # the ambiguous single words of the name lists are word cues, not phrases: the
-    # tagger weighs them by context (نيسان the month or the car maker)
-    ambiguous: set[str] = set()
-    for fname in PHRASE_LISTS.values():
-        path = resources / "lists" / fname
-        main = set(_read_list(path, ambiguous=False))
-        ambiguous |= {k[0] for w in _read_list(path) if w not in main
-                      for k in [phrase_key(w)] if len(k) == 1}
-    cues["AMBNAME"] = frozenset(ambiguous)
+    cues: dict[str, frozenset[str]] = {"AMBNAME": frozenset(ambiguous)}
     for name, fname in CUE_LISTS.items():
         words: set[str] = set()
         for w in _read_list(resources / "lists" / fname):

@@ -32,8 +32,6 @@ _DISC = (
     + [f"pre={p}" for p in ("و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "لل", "other")]
     + ["unk", "stem_unk"]
 )
-DISC_INDEX = {f: i for i, f in enumerate(_DISC)}
-N_DISC = len(_DISC)
 # inputs of networks trained since the knowledge-base features and the club/company/product
 # lists: the legacy inputs plus those (a network's own list is kept in its neural.json,
 # so older networks keep loading with the legacy one)
