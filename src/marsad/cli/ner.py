@@ -44,13 +44,15 @@ def register(sub, groups) -> None:
                    "(no word clusters, no gazetteer)")
     p.add_argument("--no-kb", action="store_true",
                    help="leave out the knowledge-base alias/nisba features (the pre-KB recipe)")
+    p.add_argument("--context", action="store_true",
+                   help="add the contextual clusters of `marsad train ner-context` to the CRF")
     p.add_argument("--reuse-neural", nargs=2, type=Path, metavar=("SPLIT_DIR", "FULL_DIR"),
                    help="do not train the network: choose the ensemble weight on dev with the "
                    "network in SPLIT_DIR (trained on the same train split) and ship the one in "
                    "FULL_DIR (refit on train+dev); for CRF-only changes")
     p.add_argument("--networks", type=int, default=1,
                    help="with --neural: train this many networks (seeds 7, 8 …) and average "
-                        "them (the shipped model has 2)")
+                        "them (the shipped model has one)")
     p.add_argument("--neural-weight", type=float, default=None,
                    help="fix the ensemble weight of the network (default: the dev-best of "
                    "0.4-0.8; every weight's dev F1 is recorded either way)")
@@ -66,6 +68,20 @@ def register(sub, groups) -> None:
                    help="where to keep the full word vectors for `marsad train ner --neural` "
                    "(default: $MARSAD_CACHE or ~/.cache/marsad, ner/vectors.npz)")
     p.set_defaults(func=cmd_resources)
+
+    p = groups["train"].add_parser(
+        "ner-context", help="train the contextual word clusters of the NER CRF",
+        description="Train a small bidirectional LSTM language model on the unlabelled news "
+        "(needs torch, training only) and k-means its states; writes context.npz into --out "
+        "(default: the package's resources/ner). Needs the word vectors of `marsad train "
+        "ner-resources`. About half an hour on two cores.")
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--vectors", type=Path, default=None,
+                   help="word vectors from `marsad train ner-resources`")
+    p.add_argument("--steps", type=int, default=None, help="training batches (default 8000)")
+    p.add_argument("--limit", type=int, default=None,
+                   help="read only the first N texts of the corpora (quick runs)")
+    p.set_defaults(func=cmd_context)
 
     p = sub.add_parser("tag", help="tag a CoNLL file with the NER model",
                        description="Read one token per line (further columns ignored), blank "
@@ -131,7 +147,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.plain:
         features = FeatureSettings(clusters=False, gazetteer=False)
     else:
-        features = FeatureSettings(kb=not args.no_kb)
+        features = FeatureSettings(kb=not args.no_kb, context=args.context)
     settings = TrainSettings(
         c1=base.c1 if args.c1 is None else args.c1,
         c2=base.c2 if args.c2 is None else args.c2,
@@ -187,6 +203,30 @@ def cmd_resources(args: argparse.Namespace) -> int:
                                        "vectors", "corpora")}
     (out / "resources.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2),
                                         encoding="utf-8")
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_context(args: argparse.Namespace) -> int:
+    import dataclasses
+    import itertools
+
+    from marsad.analyze.ner.clusters import default_vectors_path, iter_corpus_texts
+    from marsad.analyze.ner.context import CONTEXT_FILE
+    from marsad.analyze.ner.context_train import ContextSettings, build_context
+    from marsad.analyze.ner.gazetteer import RESOURCES
+    from marsad.data import corpus_path
+
+    settings = ContextSettings()
+    if args.steps is not None:
+        settings = dataclasses.replace(settings, steps=args.steps)
+    paths = [corpus_path("saudinewsnet", "articles.jsonl.gz"), corpus_path("topics", "train.jsonl.gz")]
+    texts = iter_corpus_texts(paths)
+    if args.limit is not None:
+        texts = itertools.islice(texts, args.limit)
+    out = (args.out or RESOURCES) / CONTEXT_FILE
+    summary = build_context(texts, args.vectors or default_vectors_path(), out, settings,
+                            log=lambda m: print(m, file=sys.stderr))
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 

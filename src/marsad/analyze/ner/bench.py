@@ -99,5 +99,7 @@ def bench(sentences: Sequence[Sequence[str]], model_dir: str | Path | None = Non
     if feats.get("gazetteer", True):
         files.append(RESOURCES / "places.tsv.gz")
         files += list((RESOURCES / "lists").glob("*.txt"))
+    if feats.get("context"):
+        files.append(RESOURCES / "context.npz")
     size = sum(p.stat().st_size for p in files if p.exists()) / 2**20
     return BenchResult(n_tok, len(sentences) * repeat, secs, cpu, load_s, heap, _rss_mb(), size)

@@ -15,11 +15,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from marsad.analyze.ner.clusters import cluster_key
 from marsad.analyze.ner.gazetteer import Gazetteer
 from marsad.text.normalize import remove_invisible
 from marsad.text.stem import strip_prefixes, strip_suffixes
+
+if TYPE_CHECKING:
+    from marsad.analyze.ner.context import ContextClusters
 
 _PUNCT = set("""!"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»،؛؟…“”‘’–—""")
 # also emit the KB type alone (K=B-ORG) besides type.kind (K=B-ORG.party)? Tried: ensemble
@@ -39,6 +43,7 @@ class FeatureSettings:
     affixes: bool = True
     clusters_file: str = "clusters.tsv.gz"  # in marsad/resources/ner
     kb: bool = False  # knowledge-base alias/nisba/MISC-word features (see :mod:`kbfeat`)
+    context: bool = False  # contextual clusters from a news language model (:mod:`context`)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -82,8 +87,9 @@ class FeatureExtractor:
     """Turns a sentence of tokens into crfsuite feature lists."""
 
     def __init__(self, settings: FeatureSettings, clusters: dict[str, tuple[str, ...]] | None,
-                 gazetteer: Gazetteer | None):
+                 gazetteer: Gazetteer | None, context: ContextClusters | None = None):
         self.settings = settings
+        self.context = context if settings.context else None
         self.clusters = clusters if settings.clusters else None
         self.gaz = gazetteer if settings.gazetteer else None
         self.kbg: Gazetteer | None = None
@@ -190,7 +196,16 @@ class FeatureExtractor:
             tags = self._kb_memo[k] = self.kbg.match(keys)
         return tags
 
-    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
+    def context_labels(self, sents: Sequence[Sequence[str]]) -> list | None:
+        """Contextual cluster ids of several sentences (one batched language-model pass),
+        for :meth:`sentence`; None when the model has no contextual features."""
+        if self.context is None:
+            return None
+        return self.context.labels(sents)
+
+    def sentence(self, tokens: Sequence[str], context=None) -> list[list[str]]:
+        """Feature lists of a sentence; ``context`` is its row of :meth:`context_labels`
+        (computed here when not given)."""
         n = len(tokens)
         types = [self._type(t) for t in tokens]
         shifted = [self._shift(t) for t in tokens]
@@ -198,6 +213,9 @@ class FeatureExtractor:
         gaz = self.gaz_tags(keys)
         kbt = self.kb_tags(keys) if self.kbg is not None else None
         offsets = self._offsets
+        lc = None
+        if self.context is not None and n:
+            lc = (context if context is not None else self.context_labels([tokens])[0]).tolist()
         out: list[list[str]] = []
         for i in range(n):
             f = list(types[i][0])
@@ -217,6 +235,8 @@ class FeatureExtractor:
                         f.append(f"{o}K=" + (kbt[j].split(".")[0] if KB_COARSE else kbt[j]))
                 else:
                     f.append(f"{o}BOS" if o < 0 else f"{o}EOS")
+            if lc is not None:
+                f.extend(f"lc{g}={c}" for g, c in enumerate(lc[i]))
             if i > 0:
                 f.append("wb=" + keys[i - 1] + "|" + keys[i])
             if i + 1 < n:

@@ -121,7 +121,7 @@ class Encoder:
 
     def encode(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
         types = [self._type(t) for t in tokens]
-        disc = np.stack([t[5] for t in types])
+        disc = np.array([t[5] for t in types])  # np.array: 3x less overhead than np.stack
         keys = [t[0] for t in types]
         index = self.disc_index
         if self.extractor.gaz is not None:
@@ -137,7 +137,7 @@ class Encoder:
         return {"vec": np.array([t[1] for t in types], dtype=np.int64),
                 "svec": np.array([t[2] for t in types], dtype=np.int64),
                 "wid": np.array([t[3] for t in types], dtype=np.int64),
-                "chars": np.stack([t[4] for t in types]), "disc": disc}
+                "chars": np.array([t[4] for t in types]), "disc": disc}
 
 
 _CONTROLLER = None
@@ -188,6 +188,7 @@ class NeuralTagger:
         self.hidden = int(idx["hidden"])
         # networks trained on the same data with the same settings read identical inputs:
         # they can share one encoding of each batch
+        self.vec_key = hash(tuple(idx["vec_words"]))
         self.inputs_key = hash((tuple(idx["vec_words"]), tuple(idx["train_words"]),
                                 tuple(idx["chars"]), disc))
 
@@ -258,48 +259,62 @@ class NeuralTagger:
         return [p[b, :n] for b, n in enumerate(lens)]
 
 
-def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
-                 lens: Sequence[int]) -> list[np.ndarray]:
-    """Both LSTM directions of every network in one loop (same hidden size): the backward
-    direction runs left to right over each sentence reversed in place, stacked under the
-    forward one, so every step is one batched update. X: (B, T, D) -> (B, T, 2H) each."""
-    H = nets[0].hidden
-    B, T = Xs[0].shape[:2]
-    xws, Us = [], []
-    for net, X in zip(nets, Xs):
-        w = net.w
-        Xr = np.zeros_like(X)
-        for b, n in enumerate(lens):
-            Xr[b, :n] = X[b, :n][::-1]
-        # gate order in torch: i, f, g, o -> regrouped as i, f, o (sigmoid) and g (tanh)
-        xws += [X @ w["lstm_f_wih"].T + w["lstm_f_b"], Xr @ w["lstm_b_wih"].T + w["lstm_b_b"]]
-        Us += [w["lstm_f_whh"].T, w["lstm_b_whh"].T]
-    xw = np.stack(xws)  # (2K, B, T, 4H)
-    U = np.stack(Us)  # (2K, H, 4H)
-    K2 = len(Us)
-    # no masking needed: in every stacked direction each sentence is left-aligned, so
-    # padding only ever comes after a sentence's last real token
-    h = np.zeros((K2, B, H), np.float32)
-    c = np.zeros((K2, B, H), np.float32)
-    out = np.empty((K2, B, T, H), np.float32)
+def run_lstms(xw: np.ndarray, U: np.ndarray) -> np.ndarray:
+    """K LSTMs of one hidden size stepped together, each over its own left-aligned batch:
+    ``xw`` (K, B, T, 4H) input projections plus biases, ``U`` (K, H, 4H) recurrent
+    weights (torch's gate order i, f, g, o) -> hidden states (K, B, T, H). One batched
+    update per time step keeps numpy's per-call overhead off the per-token cost."""
+    K, B, T, H4 = xw.shape
+    H = H4 // 4
+    h = np.zeros((K, B, H), np.float32)
+    c = np.zeros((K, B, H), np.float32)
+    out = np.empty((K, B, T, H), np.float32)
     for t in range(T):
-        g = xw[:, :, t] + h @ U  # (2K, B, 4H)
+        g = xw[:, :, t] + h @ U  # (K, B, 4H)
         sig = _expit(g)
         c = sig[..., H : 2 * H] * c + sig[..., :H] * np.tanh(g[..., 2 * H : 3 * H])
         h = sig[..., 3 * H :] * np.tanh(c)
         out[:, :, t] = h
-    res = []
-    for k in range(len(nets)):
-        r = np.zeros((B, T, 2 * H), np.float32)
-        for b, n in enumerate(lens):
-            r[b, :n, :H] = out[2 * k, b, :n]
-            r[b, :n, H:] = out[2 * k + 1, b, :n][::-1]
-        res.append(r)
-    return res
+    return out
 
 
-def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]]
-                     ) -> list[list[np.ndarray]]:
+def reversal_index(lens: Sequence[int], T: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index arrays that reverse each left-aligned sentence of a (B, T, …) batch in place
+    (padding stays where it is): ``X[rows, rev]``. Reversing twice is the identity."""
+    t = np.arange(T)[None, :]
+    n = np.asarray(lens)[:, None]
+    return np.arange(len(lens))[:, None], np.where(t < n, n - 1 - t, t)
+
+
+def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
+                 lens: Sequence[int], extra: np.ndarray | None = None,
+                 extra_U: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Both LSTM directions of every network in one loop (same hidden size): the backward
+    direction runs left to right over each sentence reversed in place, stacked under the
+    forward one, so every step is one batched update. X: (B, T, D) -> (B, T, 2H) each.
+    ``extra`` (E, B, T, 4H) input projections with recurrent weights ``extra_U`` (E, H, 4H)
+    are further LSTMs of the same size stepped in the same loop (the contextual language
+    model); their raw (E, B, T, H) output is returned second."""
+    rows, rev = reversal_index(lens, Xs[0].shape[1])
+    xws, Us = [], []
+    for net, X in zip(nets, Xs):
+        w = net.w
+        Xr = X[rows, rev]
+        xws += [X @ w["lstm_f_wih"].T + w["lstm_f_b"], Xr @ w["lstm_b_wih"].T + w["lstm_b_b"]]
+        Us += [w["lstm_f_whh"].T, w["lstm_b_whh"].T]
+    if extra is not None:
+        xws += list(extra)
+        Us += list(extra_U)
+    # no masking needed: in every stacked direction each sentence is left-aligned, so
+    # padding only ever comes after a sentence's last real token
+    out = run_lstms(np.stack(xws), np.stack(Us))  # (2K + E, B, T, H)
+    res = [np.concatenate([out[2 * k], out[2 * k + 1][rows, rev]], axis=2)
+           for k in range(len(nets))]  # padding rows hold junk: outputs() drops them
+    return res, (out[2 * len(nets) :] if extra is not None else None)
+
+
+def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]],
+                     context=None) -> tuple[list[list[np.ndarray]], list[np.ndarray] | None]:
     lens = [len(s) for s in sents]
     cats: dict[int, dict[str, np.ndarray]] = {}
     Xs = []
@@ -308,11 +323,25 @@ def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]
         if cat is None:
             cat = cats[net.inputs_key] = net.encode_batch(sents)
         Xs.append(net.inputs(cat, lens))
+    states = None
     if len({net.hidden for net in nets}) == 1:
-        Hs = _bilstm_many(nets, Xs, lens)
+        extra = extra_U = None
+        if context is not None and context.hidden == nets[0].hidden:
+            if context.vocab_key == nets[0].vec_key:
+                vec = cats[nets[0].inputs_key]["vec"]
+                ids = np.where(vec >= 0, vec, context.unk)
+            else:
+                ids = np.concatenate([context.token_ids(s) for s in sents])
+            extra = context.lstm_inputs(ids, lens)
+            extra_U = context.U
+        Hs, ctx_out = _bilstm_many(nets, Xs, lens, extra, extra_U)
+        if ctx_out is not None:
+            states = context.split_states(ctx_out, lens)
     else:
-        Hs = [_bilstm_many([net], [X], lens)[0] for net, X in zip(nets, Xs)]
-    return [net.outputs(H, lens) for net, H in zip(nets, Hs)]
+        Hs = [_bilstm_many([net], [X], lens)[0][0] for net, X in zip(nets, Xs)]
+    if context is not None and states is None:
+        states = context.states([context.token_ids(s) for s in sents])
+    return [net.outputs(H, lens) for net, H in zip(nets, Hs)], states
 
 
 def emissions_many(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]]
@@ -321,8 +350,17 @@ def emissions_many(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]]
     batches of similar length so padding stays small; networks with the same inputs share
     the encoding, and all run their LSTMs in one loop. BLAS runs single-threaded here: the
     matrices are small, and extra threads only contend."""
+    return emissions_and_states(nets, sents)[0]
+
+
+def emissions_and_states(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]],
+                         context=None) -> tuple[list[list[np.ndarray]], list[np.ndarray]]:
+    """:func:`emissions_many`, and with a :class:`context.ContextClusters` also its
+    per-sentence language-model states, its LSTMs stepped in the networks' loop."""
     empty = np.zeros((0, len(LABELS)), np.float32)
     out = [[empty] * len(sents) for _ in nets]
+    h2 = 2 * context.hidden if context is not None else 0
+    states = [np.zeros((0, h2), np.float32)] * len(sents)
     order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
     batches: list[list[int]] = []
     batch: list[int] = []
@@ -335,8 +373,11 @@ def emissions_many(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]]
         batches.append(batch)
     with _one_blas_thread():
         for batch in batches:
-            per_net = _batch_emissions(nets, [sents[j] for j in batch])
+            per_net, st = _batch_emissions(nets, [sents[j] for j in batch], context)
             for k, ems in enumerate(per_net):
                 for j, em in zip(batch, ems):
                     out[k][j] = em
-    return out
+            if st is not None:
+                for j, s in zip(batch, st):
+                    states[j] = s
+    return out, states

@@ -33,7 +33,15 @@ def load_extractor(settings: FeatureSettings, resources: Path = RESOURCES) -> Fe
             raise ResourceMissing(f"NER word clusters {path}", fix="marsad train ner-resources")
         clusters = load_clusters(path)
     gaz = load_gazetteer(resources) if settings.gazetteer else None
-    return FeatureExtractor(settings, clusters, gaz)
+    context = None
+    if settings.context:
+        from marsad.analyze.ner.context import CONTEXT_FILE, load_context
+
+        context = load_context(resources)
+        if context is None:
+            raise ResourceMissing(f"NER contextual clusters {resources / CONTEXT_FILE}",
+                                  fix="marsad train ner-context")
+    return FeatureExtractor(settings, clusters, gaz, context)
 
 
 @dataclass
@@ -110,13 +118,15 @@ class NerModel:
         """True when the neural tagger takes part (it exists and has a weight)."""
         return self.neural_weight > 0 and self.neural is not None
 
-    def crf_marginals(self, tokens: Sequence[str]):
+    def crf_marginals(self, tokens: Sequence[str], context=None):
+        """(n, labels) marginals of the CRF; ``context``: the sentence's contextual cluster
+        ids when already computed for a batch."""
         import numpy as np
 
         from marsad.analyze.ner.neural import LABELS
 
         t = self._tagger
-        t.set(self.extractor.sentence(tokens))
+        t.set(self.extractor.sentence(tokens, context))
         known = set(t.labels())
         m = np.zeros((len(tokens), len(LABELS)), dtype=np.float32)
         for j, lab in enumerate(LABELS):
@@ -131,7 +141,7 @@ class NerModel:
         decoded under BIO constraints. Sentences go through the networks in batches of
         similar length."""
         from marsad.analyze.ner.decode import decode_batch, softmax
-        from marsad.analyze.ner.neural import emissions_many
+        from marsad.analyze.ner.neural import emissions_and_states
 
         nets = self.networks
         w = self.neural_weight
@@ -140,10 +150,13 @@ class NerModel:
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             group = [sents[i] for i in idx]
-            per_net = emissions_many(nets, group)
+            context = self.extractor.context
+            per_net, states = emissions_and_states(nets, group, context)
             nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
                     for j in range(len(group))]
-            ps = [(1 - w) * self.crf_marginals(s) + w * q for s, q in zip(group, nn_p)]
+            ctx = context.assign(states) if context is not None else [None] * len(group)
+            ps = [(1 - w) * self.crf_marginals(s, c) + w * q
+                  for s, c, q in zip(group, ctx, nn_p)]
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
         return out

@@ -69,8 +69,9 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     t0 = time.time()
     ext = load_extractor(settings.features)
     trainer = pycrfsuite.Trainer(verbose=False)
-    for s in train:
-        xseq = ext.sentence(s.tokens)
+    ctx = ext.context_labels([s.tokens for s in train]) or [None] * len(train)
+    for s, c in zip(train, ctx):
+        xseq = ext.sentence(s.tokens, c)
         trainer.append(xseq, s.labels)
         if settings.augment and any(lab != "O" for lab in s.labels):
             trainer.append(mask_identity(xseq, s.labels), s.labels)
@@ -94,6 +95,8 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         "resources": {
             settings.features.clusters_file: sha256_file(RESOURCES / settings.features.clusters_file),
             "places.tsv.gz": sha256_file(RESOURCES / "places.tsv.gz"),
+            **({"context.npz": sha256_file(RESOURCES / "context.npz")}
+               if settings.features.context else {}),
         },
         "train_seconds": round(train_seconds, 1),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -1,0 +1,124 @@
+"""Contextual word clusters: what a word *means here*, for the CRF.
+
+The word clusters of :mod:`clusters` give one id per word type, whatever the sentence.
+Here a small bidirectional language model, trained on the unlabelled news (by
+:mod:`context_train`), reads each sentence: its forward state at a token has seen the words
+before it, its backward state the words after it. The two states, L2-normalized, are
+assigned to the nearest of k-means centroids at a few granularities, and the CRF gets the
+cluster ids as features (``lc0=17``) — so "قال X" and "في مدينة X" put an unseen X into
+different clusters, and the CRF learns from the cluster.
+
+Everything is numpy; sentences run in length-sorted batches, both directions stepped
+together (:func:`neural.run_lstms`). Weights ship in ``marsad/resources/ner/context.npz``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from marsad.analyze.ner.clusters import cluster_key
+from marsad.analyze.ner.neural import _one_blas_thread, reversal_index, run_lstms
+from marsad.text.normalize import remove_invisible
+
+CONTEXT_FILE = "context.npz"
+_BATCH = 64
+
+
+class ContextClusters:
+    """The language model and its centroids (``context.npz``)."""
+
+    def __init__(self, path: Path):
+        d = np.load(path)
+        words = [str(w) for w in d["words"]]
+        self.index = {w: i for i, w in enumerate(words)}
+        # a network reading the same news vectors has the same word ids: reuse them
+        self.vocab_key = hash(tuple(words))
+        self.unk = len(words)
+        vec = d["vec_q"].astype(np.float32) * d["vec_scale"][:, None]
+        # input row per word: its news vector and an "unknown word" flag (last row)
+        emb = np.zeros((len(words) + 1, vec.shape[1] + 1), np.float32)
+        emb[:-1, :-1] = vec
+        emb[-1, -1] = 1.0
+        self.emb = emb
+        w = {k: d[k].astype(np.float32) for k in d.files if k.startswith(("f_", "b_"))}
+        self.wih = ((w["f_wih"].T, w["f_b"]), (w["b_wih"].T, w["b_b"]))
+        self.U = np.stack([w["f_whh"].T, w["b_whh"].T])
+        self.hidden = self.U.shape[1]
+        self.centroids = [d[f"centroids{g}"].astype(np.float32)
+                          for g in range(int(d["granularities"]))]
+        self._half_sq = [0.5 * (c * c).sum(axis=1) for c in self.centroids]
+        if self.centroids:
+            k0 = len(self.centroids[0])
+            self.split = len(self.centroids[1]) // k0
+            self._kids = self.centroids[1].reshape(k0, self.split, -1)
+            self._kids_half_sq = self._half_sq[1].reshape(k0, self.split)
+        self._id = lru_cache(maxsize=300_000)(self._token_id)
+
+    def token_ids(self, tokens: Sequence[str]) -> np.ndarray:
+        return np.array([self._id(t) for t in tokens], dtype=np.int64)
+
+    def _token_id(self, tok: str) -> int:
+        return self.index.get(cluster_key(remove_invisible(tok)) or tok, self.unk)
+
+    def lstm_inputs(self, ids: np.ndarray, lens: Sequence[int]) -> np.ndarray:
+        """(2, B, T, 4H) input projections of a batch (``ids``: its sentences' word ids
+        concatenated): the forward model over each sentence, the backward one over it
+        reversed, both left-aligned."""
+        (fw, fb), (bw, bb) = self.wih
+        x = self.emb[ids]
+        pf, pb = x @ fw + fb, x @ bw + bb
+        xw = np.zeros((2, len(lens), max(lens), pf.shape[1]), np.float32)
+        pos = 0
+        for b, n in enumerate(lens):
+            xw[0, b, :n] = pf[pos : pos + n]
+            xw[1, b, :n] = pb[pos : pos + n][::-1]
+            pos += n
+        return xw
+
+    def split_states(self, h: np.ndarray, lens: Sequence[int]) -> list[np.ndarray]:
+        """Per sentence (n, 2H) states from :func:`run_lstms` output (2, B, T, H)."""
+        rows, rev = reversal_index(lens, h.shape[2])
+        both = np.concatenate([h[0], h[1][rows, rev]], axis=2)
+        return [both[b, :n] for b, n in enumerate(lens)]
+
+    def states(self, sents: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Per sentence of word ids: (n, 2H) forward and backward states."""
+        out: list[np.ndarray] = [np.zeros((0, 2 * self.hidden), np.float32)] * len(sents)
+        order = sorted((i for i in range(len(sents)) if len(sents[i])),
+                       key=lambda i: len(sents[i]))
+        with _one_blas_thread():
+            for k in range(0, len(order), _BATCH):
+                idx = order[k : k + _BATCH]
+                lens = [len(sents[i]) for i in idx]
+                xw = self.lstm_inputs(np.concatenate([sents[i] for i in idx]), lens)
+                for i, st in zip(idx, self.split_states(run_lstms(xw, self.U), lens)):
+                    out[i] = st
+        return out
+
+    def assign(self, states: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Per sentence (n, 2) ids of its L2-normalized states: the nearest coarse
+        centroid, then the nearest of that centroid's fine children (all tokens at once)."""
+        lens = [len(s) for s in states]
+        if not sum(lens):
+            return [np.zeros((n, 2), np.int64) for n in lens]
+        x = np.concatenate(states)
+        x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-8
+        with _one_blas_thread():
+            coarse = (x @ self.centroids[0].T - self._half_sq[0]).argmax(axis=1)
+            kids = self._kids[coarse]  # (N, split, D)
+            sub = (np.einsum("nd,nsd->ns", x, kids) - self._kids_half_sq[coarse]).argmax(axis=1)
+        ids = np.stack([coarse, coarse * self.split + sub], axis=1)
+        return np.split(ids, np.cumsum(lens)[:-1])
+
+    def labels(self, sents: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per token sentence: (n, granularities) cluster ids."""
+        return self.assign(self.states([self.token_ids(s) for s in sents]))
+
+
+def load_context(resources: Path) -> ContextClusters | None:
+    path = resources / CONTEXT_FILE
+    return ContextClusters(path) if path.exists() else None
