@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from marsad.analyze.ner.clusters import cluster_key
-from marsad.analyze.ner.neural import _one_blas_thread, reversal_index, run_lstms
+from marsad.analyze.ner.neural import _one_blas_thread, gates_ifog, reversal_index, run_lstms
 from marsad.text.normalize import remove_invisible
 
 CONTEXT_FILE = "context.npz"
@@ -44,7 +44,8 @@ class ContextClusters:
         emb[:-1, :-1] = vec
         emb[-1, -1] = 1.0
         self.emb = emb
-        w = {k: d[k].astype(np.float32) for k in d.files if k.startswith(("f_", "b_"))}
+        w = {k: gates_ifog(d[k].astype(np.float32)) for k in d.files
+             if k.startswith(("f_", "b_"))}
         self.wih = ((w["f_wih"].T, w["f_b"]), (w["b_wih"].T, w["b_b"]))
         self.U = np.stack([w["f_whh"].T, w["b_whh"].T])
         self.hidden = self.U.shape[1]

@@ -178,6 +178,8 @@ class NeuralTagger:
     def __init__(self, path: Path, extractor: FeatureExtractor, stem: str = "neural"):
         w = np.load(path / f"{stem}.npz")
         self.w = {k: w[k].astype(np.float32) for k in w.files if k not in ("vec_q", "vec_scale")}
+        for k in ("lstm_f_wih", "lstm_f_whh", "lstm_f_b", "lstm_b_wih", "lstm_b_whh", "lstm_b_b"):
+            self.w[k] = gates_ifog(self.w[k])
         vq, vs = w["vec_q"], w["vec_scale"]
         self.vectors = (vq.astype(np.float32) * vs[:, None]).astype(np.float32)
         idx = json.loads((path / f"{stem}.json").read_text(encoding="utf-8"))
@@ -186,6 +188,11 @@ class NeuralTagger:
                                {k: i for i, k in enumerate(idx["train_words"])},
                                {c: i for i, c in enumerate(idx["chars"])}, extractor, disc)
         self.hidden = int(idx["hidden"])
+        # input layer split: per-word-type columns, then the binary flags (``disc``) last
+        n_disc = len(disc)
+        self._in_w_type = np.ascontiguousarray(self.w["in_w"][:, :-n_disc].T)
+        self._in_w_disc = np.ascontiguousarray(self.w["in_w"][:, -n_disc:].T)
+        self._type_proj: dict[str, np.ndarray] = {}
         # networks trained on the same data with the same settings read identical inputs:
         # they can share one encoding of each batch
         self.vec_key = hash(tuple(idx["vec_words"]))
@@ -200,14 +207,42 @@ class NeuralTagger:
         enc = [self.encoder.encode(s) for s in sents]
         return {k: np.concatenate([e[k] for e in enc]) for k in enc[0]}
 
-    def inputs(self, cat: dict[str, np.ndarray], lens: Sequence[int]) -> np.ndarray:
-        """The LSTM's input sequence (B, T, D) from a batch's encoded tokens."""
+    def inputs(self, cat: dict[str, np.ndarray], lens: Sequence[int],
+               tokens: Sequence[str]) -> np.ndarray:
+        """The LSTM's input sequence (B, T, D) from a batch's encoded tokens (``tokens``:
+        the batch's sentences concatenated). The input layer is linear before its ReLU, so
+        the part read from the word alone (vectors, character CNN) is projected once per
+        word type and cached; only the sentence-level flags are projected per token."""
+        w = self.w
+        cache = self._type_proj
+        if len(cache) > 200_000:
+            cache.clear()
+        missing: dict[str, int] = {}
+        for i, t in enumerate(tokens):
+            if t not in cache and t not in missing:
+                missing[t] = i
+        if missing:
+            idx = np.fromiter(missing.values(), dtype=np.int64, count=len(missing))
+            for t, row in zip(missing, self._type_part({k: cat[k][idx] for k in
+                                                        ("vec", "svec", "wid", "chars")})):
+                cache[t] = row
+        x = np.array([cache[t] for t in tokens]) + cat["disc"] @ self._in_w_disc + w["in_b"]
+        x = np.maximum(x, 0)
+        X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
+        pos = 0
+        for b, n in enumerate(lens):
+            X[b, :n] = x[pos : pos + n]
+            pos += n
+        return X
+
+    def _type_part(self, cat: dict[str, np.ndarray]) -> np.ndarray:
+        """(M, D) input-layer projection of the per-word inputs of M word types."""
         w = self.w
         vec = np.where(cat["vec"][:, None] >= 0, self.vectors[np.maximum(cat["vec"], 0)], 0)
         svec = np.where(cat["svec"][:, None] >= 0, self.vectors[np.maximum(cat["svec"], 0)], 0)
         wemb = w["word_emb"][cat["wid"]]
         chars = cat["chars"]
-        ch = w["char_emb"][chars]  # (N, C, E)
+        ch = w["char_emb"][chars]  # (M, C, E)
         k = w["char_conv_w"].shape[2]
         pad = k // 2
         chp = np.pad(ch, ((0, 0), (pad, pad), (0, 0)))
@@ -216,14 +251,8 @@ class NeuralTagger:
         cmask = (chars > 0)[:, :, None]
         conv = np.where(cmask, conv, -1e4).max(axis=1)
         conv = np.where(cmask.any(axis=1), np.maximum(conv, 0.0), 0.0)
-        x = np.concatenate([vec, svec, wemb, conv, cat["disc"]], axis=1).astype(np.float32)
-        x = np.maximum(x @ w["in_w"].T + w["in_b"], 0)
-        X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
-        pos = 0
-        for b, n in enumerate(lens):
-            X[b, :n] = x[pos : pos + n]
-            pos += n
-        return X
+        x = np.concatenate([vec, svec, wemb, conv], axis=1).astype(np.float32)
+        return x @ self._in_w_type
 
     def outputs(self, H: np.ndarray, lens: Sequence[int]) -> list[np.ndarray]:
         em = H @ self.w["out_w"].T + self.w["out_b"]
@@ -259,21 +288,30 @@ class NeuralTagger:
         return [p[b, :n] for b, n in enumerate(lens)]
 
 
+def gates_ifog(m: np.ndarray) -> np.ndarray:
+    """Rows of an LSTM weight or bias from torch's gate order (i, f, g, o) to (i, f, o, g),
+    so :func:`run_lstms` takes the three sigmoid gates as one slice."""
+    i, f, g, o = np.split(m, 4, axis=0)
+    return np.concatenate([i, f, o, g], axis=0)
+
+
 def run_lstms(xw: np.ndarray, U: np.ndarray) -> np.ndarray:
     """K LSTMs of one hidden size stepped together, each over its own left-aligned batch:
     ``xw`` (K, B, T, 4H) input projections plus biases, ``U`` (K, H, 4H) recurrent
-    weights (torch's gate order i, f, g, o) -> hidden states (K, B, T, H). One batched
-    update per time step keeps numpy's per-call overhead off the per-token cost."""
+    weights, gates in the order of :func:`gates_ifog` -> hidden states (K, B, T, H). One
+    batched update per time step keeps numpy's per-call overhead off the per-token cost."""
     K, B, T, H4 = xw.shape
     H = H4 // 4
     h = np.zeros((K, B, H), np.float32)
     c = np.zeros((K, B, H), np.float32)
     out = np.empty((K, B, T, H), np.float32)
     for t in range(T):
-        g = xw[:, :, t] + h @ U  # (K, B, 4H)
-        sig = _expit(g)
-        c = sig[..., H : 2 * H] * c + sig[..., :H] * np.tanh(g[..., 2 * H : 3 * H])
-        h = sig[..., 3 * H :] * np.tanh(c)
+        g = h @ U  # (K, B, 4H)
+        g += xw[:, :, t]
+        sig = _expit(g[..., : 3 * H])
+        c *= sig[..., H : 2 * H]
+        c += sig[..., :H] * np.tanh(g[..., 3 * H :])
+        h = sig[..., 2 * H :] * np.tanh(c)
         out[:, :, t] = h
     return out
 
@@ -316,13 +354,14 @@ def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
 def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]],
                      context=None) -> tuple[list[list[np.ndarray]], list[np.ndarray] | None]:
     lens = [len(s) for s in sents]
+    tokens = [t for s in sents for t in s]
     cats: dict[int, dict[str, np.ndarray]] = {}
     Xs = []
     for net in nets:
         cat = cats.get(net.inputs_key)
         if cat is None:
             cat = cats[net.inputs_key] = net.encode_batch(sents)
-        Xs.append(net.inputs(cat, lens))
+        Xs.append(net.inputs(cat, lens, tokens))
     states = None
     if len({net.hidden for net in nets}) == 1:
         extra = extra_U = None
