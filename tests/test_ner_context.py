@@ -110,3 +110,21 @@ def test_train_context_small_run(tmp_path):
     ctx = ContextClusters(tmp_path / "context.npz")
     lab = ctx.labels([["قال", "الرئيس", "زيد"]])[0]
     assert lab.shape == (3, 2) and lab[:, 0].max() < 4 and (lab[:, 1] // 2 == lab[:, 0]).all()
+
+
+def test_shipped_network_same_emissions_alone_batched_and_cached():
+    """The per-word-type input cache and the batched LSTM loop change nothing: a sentence
+    scores the same alone, in a batch of other lengths, and from a cold or warm cache."""
+    from marsad.analyze.ner.tagger import load_model
+
+    net = load_model().networks[0]
+    sents = [["قال", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس", "."],
+             ["وزارة", "الخارجية"], ["غادر", "الوفد", "القاهرة", "متجها", "إلى", "جدة"]]
+    net._type_proj.clear()
+    cold = net.emissions(sents)
+    warm = net.emissions(sents)
+    for s, a, b in zip(sents, cold, warm):
+        alone = net.emissions([s])[0]
+        assert a.shape == (len(s), 9)
+        np.testing.assert_allclose(a, b, atol=1e-5)
+        np.testing.assert_allclose(a, alone, atol=1e-5)

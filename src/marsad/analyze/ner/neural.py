@@ -217,16 +217,23 @@ class NeuralTagger:
         cache = self._type_proj
         if len(cache) > 200_000:
             cache.clear()
+        # rows are collected in ``got``: another thread may clear the shared cache meanwhile
+        got: dict[str, np.ndarray] = {}
         missing: dict[str, int] = {}
         for i, t in enumerate(tokens):
-            if t not in cache and t not in missing:
+            if t in got or t in missing:
+                continue
+            row = cache.get(t)
+            if row is None:
                 missing[t] = i
+            else:
+                got[t] = row
         if missing:
             idx = np.fromiter(missing.values(), dtype=np.int64, count=len(missing))
             for t, row in zip(missing, self._type_part({k: cat[k][idx] for k in
                                                         ("vec", "svec", "wid", "chars")})):
-                cache[t] = row
-        x = np.array([cache[t] for t in tokens]) + cat["disc"] @ self._in_w_disc + w["in_b"]
+                got[t] = cache[t] = row
+        x = np.array([got[t] for t in tokens]) + cat["disc"] @ self._in_w_disc + w["in_b"]
         x = np.maximum(x, 0)
         X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
         pos = 0
