@@ -272,8 +272,6 @@ def article_keywords(title: str, paragraphs: Sequence[str], *, k: int = 10) -> l
     return keywords_from_occurrences(article_occurrences(title, paragraphs), k=k)
 
 
-
-
 def keyword_scores_for(texts: Sequence[str], k: int = 10) -> list[Keyword]:
     """Keywords of a set of texts (search results) against the background table: terms
     found in a large share of the texts and rare in news at large (their contribution to

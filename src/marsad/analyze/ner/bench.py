@@ -65,6 +65,7 @@ def pin_one_core() -> None:
 
 def bench(sentences: Sequence[Sequence[str]], model_dir: str | Path | None = None,
           repeat: int = 1) -> BenchResult:
+    from marsad.analyze.ner.context import CONTEXT_FILE
     from marsad.analyze.ner.gazetteer import RESOURCES
     from marsad.analyze.ner.tagger import DEFAULT_MODEL_DIR, load_model
 
@@ -100,6 +101,6 @@ def bench(sentences: Sequence[Sequence[str]], model_dir: str | Path | None = Non
         files.append(RESOURCES / "places.tsv.gz")
         files += list((RESOURCES / "lists").glob("*.txt"))
     if feats.get("context"):
-        files.append(RESOURCES / "context.npz")
+        files.append(RESOURCES / CONTEXT_FILE)
     size = sum(p.stat().st_size for p in files if p.exists()) / 2**20
     return BenchResult(n_tok, len(sentences) * repeat, secs, cpu, load_s, heap, _rss_mb(), size)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from marsad.text.normalize import normalize_for_match
+from marsad.text.normalize import normalize_for_match, remove_invisible
 from marsad.text.segment import tokenize
 
 _DIGITS = re.compile(r"[0-9]")
@@ -34,6 +34,12 @@ GRANULARITIES = (64, 256, 1024)
 def cluster_key(token: str) -> str:
     """The lookup form of a token: matching-normalized, digits folded to 0."""
     return _DIGITS.sub("0", normalize_for_match(token))
+
+
+def token_key(token: str) -> str:
+    """The key a tagger looks a raw token up by: :func:`cluster_key` without invisible
+    characters, or the token itself when nothing is left."""
+    return cluster_key(remove_invisible(token)) or token
 
 
 def iter_corpus_texts(paths: Iterable[Path]) -> Iterator[str]:

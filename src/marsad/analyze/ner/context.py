@@ -14,15 +14,21 @@ together (:func:`neural.run_lstms`). Weights ship in ``marsad/resources/ner/cont
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from marsad.analyze.ner.clusters import cluster_key
-from marsad.analyze.ner.neural import _one_blas_thread, gates_ifog, reversal_index, run_lstms
-from marsad.text.normalize import remove_invisible
+from marsad.analyze.ner.clusters import token_key
+from marsad.analyze.ner.neural import (
+    _one_blas_thread,
+    gates_ifog,
+    length_batches,
+    pad_rows,
+    reversal_index,
+    run_lstms,
+)
 
 CONTEXT_FILE = "context.npz"
 _BATCH = 64
@@ -31,8 +37,9 @@ _BATCH = 64
 class ContextClusters:
     """The language model and its centroids (``context.npz``)."""
 
-    def __init__(self, path: Path):
-        d = np.load(path)
+    def __init__(self, source: Path | Mapping[str, np.ndarray]):
+        """From ``context.npz`` or its arrays (training reads the model back unsaved)."""
+        d = np.load(source) if isinstance(source, (str, Path)) else source
         words = [str(w) for w in d["words"]]
         self.index = {w: i for i, w in enumerate(words)}
         # a network reading the same news vectors has the same word ids: reuse them
@@ -44,7 +51,7 @@ class ContextClusters:
         emb[:-1, :-1] = vec
         emb[-1, -1] = 1.0
         self.emb = emb
-        w = {k: gates_ifog(d[k].astype(np.float32)) for k in d.files
+        w = {k: gates_ifog(d[k].astype(np.float32)) for k in d
              if k.startswith(("f_", "b_"))}
         self.wih = ((w["f_wih"].T, w["f_b"]), (w["b_wih"].T, w["b_b"]))
         self.U = np.stack([w["f_whh"].T, w["b_whh"].T])
@@ -63,7 +70,7 @@ class ContextClusters:
         return np.array([self._id(t) for t in tokens], dtype=np.int64)
 
     def _token_id(self, tok: str) -> int:
-        return self.index.get(cluster_key(remove_invisible(tok)) or tok, self.unk)
+        return self.index.get(token_key(tok), self.unk)
 
     def lstm_inputs(self, ids: np.ndarray, lens: Sequence[int]) -> np.ndarray:
         """(2, B, T, 4H) input projections of a batch (``ids``: its sentences' word ids
@@ -71,14 +78,8 @@ class ContextClusters:
         reversed, both left-aligned."""
         (fw, fb), (bw, bb) = self.wih
         x = self.emb[ids]
-        pf, pb = x @ fw + fb, x @ bw + bb
-        xw = np.zeros((2, len(lens), max(lens), pf.shape[1]), np.float32)
-        pos = 0
-        for b, n in enumerate(lens):
-            xw[0, b, :n] = pf[pos : pos + n]
-            xw[1, b, :n] = pb[pos : pos + n][::-1]
-            pos += n
-        return xw
+        rows, rev = reversal_index(lens, max(lens))
+        return np.stack([pad_rows(x @ fw + fb, lens), pad_rows(x @ bw + bb, lens)[rows, rev]])
 
     def split_states(self, h: np.ndarray, lens: Sequence[int]) -> list[np.ndarray]:
         """Per sentence (n, 2H) states from :func:`run_lstms` output (2, B, T, H)."""
@@ -89,11 +90,8 @@ class ContextClusters:
     def states(self, sents: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Per sentence of word ids: (n, 2H) forward and backward states."""
         out: list[np.ndarray] = [np.zeros((0, 2 * self.hidden), np.float32)] * len(sents)
-        order = sorted((i for i in range(len(sents)) if len(sents[i])),
-                       key=lambda i: len(sents[i]))
         with _one_blas_thread():
-            for k in range(0, len(order), _BATCH):
-                idx = order[k : k + _BATCH]
+            for idx in length_batches([len(s) for s in sents], _BATCH):
                 lens = [len(sents[i]) for i in idx]
                 xw = self.lstm_inputs(np.concatenate([sents[i] for i in idx]), lens)
                 for i, st in zip(idx, self.split_states(run_lstms(xw, self.U), lens)):

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from marsad.analyze.ner.clusters import cluster_key
+from marsad.analyze.ner.clusters import token_key
 from marsad.analyze.ner.neural_train import _quantize, load_vectors
-from marsad.text.normalize import remove_invisible
 from marsad.text.segment import split_sentences, tokenize
 
 
@@ -54,7 +53,7 @@ def corpus_ids(texts: Iterable[str], index: dict[str, int], s: ContextSettings
             for t in tokenize(text[sent.start : sent.end]):
                 k = memo.get(t.text)
                 if k is None:
-                    k = memo[t.text] = index.get(cluster_key(remove_invisible(t.text)), unk)
+                    k = memo[t.text] = index.get(token_key(t.text), unk)
                 seq.append(k)
             for i in range(0, len(seq), s.max_len):
                 piece = seq[i : i + s.max_len]
@@ -188,15 +187,14 @@ def build_context(texts: Iterable[str], vectors_path: Path, out: Path,
     w, info = _train_lm(ids, offs, emb, s, log)
     payload = {"words": np.array(words), "vec_q": vq, "vec_scale": vscale,
                **{k: v.astype(np.float16) for k, v in w.items()}}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, granularities=0, **payload)
     # centroids from the exported (float16) model run as at inference
-    ctx = ContextClusters(out)
+    ctx = ContextClusters({**payload, "granularities": np.array(0)})
     rng = np.random.default_rng(s.seed)
     pick = rng.choice(len(offs) - 1, min(s.kmeans_sentences, len(offs) - 1), replace=False)
     states = np.concatenate(ctx.states([ids[offs[j] : offs[j + 1]].astype(np.int64)
                                         for j in pick]))
     states /= np.linalg.norm(states, axis=1, keepdims=True) + 1e-8
+    out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, granularities=2, **payload, **fit_centroids(states, s))
     summary = {"settings": asdict(s),
                "corpus_sentences": int(len(offs) - 1), "corpus_tokens": len(ids),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from marsad.analyze.ner.clusters import cluster_key
+from marsad.analyze.ner.clusters import token_key
 from marsad.analyze.ner.gazetteer import Gazetteer
 from marsad.text.normalize import remove_invisible
 from marsad.text.stem import strip_prefixes, strip_suffixes
@@ -106,7 +106,7 @@ class FeatureExtractor:
     def _type_features(self, tok: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple]:
         """(own features, context features without offset, key, (prefix, stem, shape, cue
         names)) of one word type."""
-        key = cluster_key(remove_invisible(tok)) or tok
+        key = token_key(tok)
         pre, rest, suf = segment(key)
         cl = self.clusters
         if cl is not None and rest != key and key in cl and rest not in cl \

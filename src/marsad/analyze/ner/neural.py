@@ -234,13 +234,7 @@ class NeuralTagger:
                                                         ("vec", "svec", "wid", "chars")})):
                 got[t] = cache[t] = row
         x = np.array([got[t] for t in tokens]) + cat["disc"] @ self._in_w_disc + w["in_b"]
-        x = np.maximum(x, 0)
-        X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
-        pos = 0
-        for b, n in enumerate(lens):
-            X[b, :n] = x[pos : pos + n]
-            pos += n
-        return X
+        return pad_rows(np.maximum(x, 0), lens)
 
     def _type_part(self, cat: dict[str, np.ndarray]) -> np.ndarray:
         """(M, D) input-layer projection of the per-word inputs of M word types."""
@@ -321,6 +315,33 @@ def run_lstms(xw: np.ndarray, U: np.ndarray) -> np.ndarray:
         h = sig[..., 2 * H :] * np.tanh(c)
         out[:, :, t] = h
     return out
+
+
+def pad_rows(x: np.ndarray, lens: Sequence[int]) -> np.ndarray:
+    """Rows of consecutive sentences (N, D) -> a left-aligned, zero-padded (B, T, D) batch."""
+    X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
+    pos = 0
+    for b, n in enumerate(lens):
+        X[b, :n] = x[pos : pos + n]
+        pos += n
+    return X
+
+
+def length_batches(lens: Sequence[int], size: int = 64,
+                   max_tokens: int | None = None) -> list[list[int]]:
+    """Indexes of the non-empty sentences in batches of similar length (sorted by it), at
+    most ``size`` sentences and, if given, ``max_tokens`` padded tokens each."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for i in sorted((i for i, n in enumerate(lens) if n), key=lambda i: lens[i]):
+        if batch and (len(batch) >= size
+                      or (max_tokens is not None and lens[i] * (len(batch) + 1) > max_tokens)):
+            batches.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def reversal_index(lens: Sequence[int], T: int) -> tuple[np.ndarray, np.ndarray]:
@@ -407,18 +428,8 @@ def emissions_and_states(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[
     out = [[empty] * len(sents) for _ in nets]
     h2 = 2 * context.hidden if context is not None else 0
     states = [np.zeros((0, h2), np.float32)] * len(sents)
-    order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
-    batches: list[list[int]] = []
-    batch: list[int] = []
-    for i in order:
-        if batch and (len(batch) >= 64 or len(sents[i]) * (len(batch) + 1) > 4096):
-            batches.append(batch)
-            batch = []
-        batch.append(i)
-    if batch:
-        batches.append(batch)
     with _one_blas_thread():
-        for batch in batches:
+        for batch in length_batches([len(s) for s in sents], 64, max_tokens=4096):
             per_net, st = _batch_emissions(nets, [sents[j] for j in batch], context)
             for k, ems in enumerate(per_net):
                 for j, em in zip(batch, ems):

@@ -141,16 +141,14 @@ class NerModel:
         decoded under BIO constraints. Sentences go through the networks in batches of
         similar length."""
         from marsad.analyze.ner.decode import decode_batch, softmax
-        from marsad.analyze.ner.neural import emissions_and_states
+        from marsad.analyze.ner.neural import emissions_and_states, length_batches
 
         nets = self.networks
         w = self.neural_weight
+        context = self.extractor.context
         out: list = [([], None)] * len(sents)
-        order = sorted((i for i in range(len(sents)) if sents[i]), key=lambda i: len(sents[i]))
-        for k in range(0, len(order), 64):
-            idx = order[k : k + 64]
+        for idx in length_batches([len(s) for s in sents], 64):
             group = [sents[i] for i in idx]
-            context = self.extractor.context
             per_net, states = emissions_and_states(nets, group, context)
             nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
                     for j in range(len(group))]

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from marsad.analyze.ner.conll import ConllSentence, format_conll
+from marsad.analyze.ner.context import CONTEXT_FILE
 from marsad.analyze.ner.features import FeatureSettings
 from marsad.analyze.ner.gazetteer import RESOURCES
 from marsad.analyze.ner.scorer import score_sentences
@@ -95,7 +96,7 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         "resources": {
             settings.features.clusters_file: sha256_file(RESOURCES / settings.features.clusters_file),
             "places.tsv.gz": sha256_file(RESOURCES / "places.tsv.gz"),
-            **({"context.npz": sha256_file(RESOURCES / "context.npz")}
+            **({CONTEXT_FILE: sha256_file(RESOURCES / CONTEXT_FILE)}
                if settings.features.context else {}),
         },
         "train_seconds": round(train_seconds, 1),
