@@ -3,7 +3,7 @@ name overrides and BIO-constrained decoding."""
 
 import numpy as np
 
-from marsad.analyze.ner.decode import decode_marginals
+from marsad.analyze.ner.decode import decode_marginals, log_softmax, pool
 from marsad.analyze.ner.features import segment, shape
 from marsad.analyze.ner.gazetteer import clitic_variants, load_gazetteer, phrase_key
 from marsad.analyze.ner.neural import LABELS
@@ -93,6 +93,27 @@ def test_decode_never_starts_inside_an_entity():
     for prev, cur in zip(["O", *labels], labels):
         if cur.startswith("I-"):
             assert prev[2:] == cur[2:]
+
+
+def test_pooling_the_two_taggers():
+    rng = np.random.default_rng(0)
+    crf = rng.dirichlet(np.ones(len(LABELS)), size=4)
+    em = rng.normal(size=(4, len(LABELS)))
+    nn = np.exp(log_softmax(em))
+    assert np.allclose(nn.sum(axis=1), 1)
+    for how in ("mean", "geometric"):
+        for w in (0.0, 0.3, 1.0):
+            p = pool(crf, log_softmax(em), w, how)
+            assert np.allclose(p.sum(axis=1), 1, atol=1e-5)
+        assert np.allclose(pool(crf, log_softmax(em), 0.0, how), crf, atol=1e-5)
+        assert np.allclose(pool(crf, log_softmax(em), 1.0, how), nn, atol=1e-5)
+    assert np.allclose(pool(crf, log_softmax(em), 0.3, "mean"), 0.7 * crf + 0.3 * nn)
+    # a label one tagger rules out: the mean keeps half its mass, the geometric mean drops it
+    a = np.array([[0.5, 0.5, 0, 0, 0, 0, 0, 0, 0]], float)
+    b = np.log(np.clip(np.array([[0.5, 0, 0.5, 0, 0, 0, 0, 0, 0]], float), 1e-12, 1))
+    assert abs(pool(a, b, 0.5, "mean")[0, 1] - 0.25) < 1e-9
+    g = pool(a, b, 0.5, "geometric")[0]
+    assert g[0] > 0.99 and g[1] < 0.01 and g[2] < 0.01
 
 
 def test_club_company_and_product_lists():

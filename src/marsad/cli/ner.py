@@ -56,6 +56,9 @@ def register(sub, groups) -> None:
     p.add_argument("--neural-weight", type=float, default=None,
                    help="fix the ensemble weight of the network (default: the dev-best of "
                    "0.4-0.8; every weight's dev F1 is recorded either way)")
+    p.add_argument("--pool", choices=("geometric", "mean"), default="geometric",
+                   help="how the CRF's and the network's label distributions combine: their "
+                   "weighted geometric mean (default) or their weighted average")
     p.set_defaults(func=cmd_train)
 
     p = groups["train"].add_parser(
@@ -167,6 +170,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                      refit=args.refit, source=str(train_path),
                      reuse_neural=tuple(args.reuse_neural) if args.reuse_neural else None,
                      neural_weight=args.neural_weight, networks=args.networks,
+                     pool=args.pool,
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"model written to {args.out} ({meta['train_sentences']} sentences, "
           f"{meta['train_tokens']} tokens, {meta['train_seconds']}s)")

@@ -114,6 +114,12 @@ class NerModel:
         return float(self.meta.get("ensemble", {}).get("neural_weight", 0.0))
 
     @property
+    def pooling(self) -> str:
+        """How the taggers' distributions combine (:func:`decode.pool`); models from
+        before it was recorded averaged them."""
+        return str(self.meta.get("ensemble", {}).get("pool", "mean"))
+
+    @property
     def ensembled(self) -> bool:
         """True when the neural tagger takes part (it exists and has a weight)."""
         return self.neural_weight > 0 and self.neural is not None
@@ -140,21 +146,26 @@ class NerModel:
         emission scores: as good on dev as their CRF layer's marginals, and cheaper),
         decoded under BIO constraints. Sentences go through the networks in batches of
         similar length."""
-        from marsad.analyze.ner.decode import decode_batch, softmax
+        import numpy as np
+
+        from marsad.analyze.ner.decode import decode_batch, log_softmax, pool, softmax
         from marsad.analyze.ner.neural import emissions_and_states, length_batches
 
         nets = self.networks
         w = self.neural_weight
+        how = self.pooling
         context = self.extractor.context
         out: list = [([], None)] * len(sents)
         for idx in length_batches([len(s) for s in sents], 64):
             group = [sents[i] for i in idx]
             per_net, states = emissions_and_states(nets, group, context)
-            nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
-                    for j in range(len(group))]
+            # several networks: the mean of their distributions, as a log distribution
+            nn_lp = [log_softmax(per_net[0][j]) if len(nets) == 1 else
+                     np.log(sum(softmax(ems[j]) for ems in per_net) / len(nets))
+                     for j in range(len(group))]
             ctx = context.assign(states) if context is not None else [None] * len(group)
-            ps = [(1 - w) * self.crf_marginals(s, c) + w * q
-                  for s, c, q in zip(group, ctx, nn_p)]
+            ps = [pool(self.crf_marginals(s, c), q, w, how)
+                  for s, c, q in zip(group, ctx, nn_lp)]
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
         return out

@@ -116,11 +116,12 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
 ENSEMBLE_WEIGHTS = (0.4, 0.5, 0.6, 0.7, 0.8)
 
 
-def choose_neural_weight(model_dir: Path, dev: Sequence[ConllSentence]) -> tuple[float, dict]:
+def choose_neural_weight(model_dir: Path, dev: Sequence[ConllSentence],
+                         pool: str = "geometric") -> tuple[float, dict]:
     """The weight of the neural marginals (vs the CRF's) that scores best on dev, and the
-    scores of every weight tried (0 = CRF alone, 1 = neural alone)."""
+    scores of every weight tried (0 = CRF alone, 1 = neural alone), pooled ``pool``."""
     model = load_model(model_dir)
-    model.meta.setdefault("ensemble", {})
+    model.meta["ensemble"] = {"pool": pool}
     gold = [s.labels for s in dev]
     toks = [s.tokens for s in dev]
     tried: dict[str, float] = {}
@@ -161,7 +162,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
               vectors: Path | None = None, refit: bool = False, source: str = "",
               reuse_neural: tuple[Path, Path] | None = None,
               neural_weight: float | None = None, networks: int = 1,
-              neural_settings=None, log=lambda m: None) -> dict:
+              pool: str = "geometric", neural_settings=None, log=lambda m: None) -> dict:
     """The whole recipe behind ``marsad train ner``: CRF, then (``neural``) the BiLSTM-CRF
     and the ensemble weight chosen on dev; ``refit`` then retrains both on train+dev with
     the chosen settings (dev scores stay those of the models that did not see dev).
@@ -172,7 +173,9 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     inputs did not change (they do not depend on the CRF-only settings, e.g. ``kb``).
     ``neural_weight`` fixes the ensemble weight instead of taking the dev-best one (the
     scores of all weights are still recorded). ``networks`` trains that many networks
-    (seeds ``seed``, ``seed + 1`` …) whose label distributions the model averages."""
+    (seeds ``seed``, ``seed + 1`` …) whose label distributions the model averages.
+    ``pool`` is how the CRF's and the networks' distributions combine
+    (:func:`decode.pool`)."""
     if reuse_neural is not None and any(Path(d).resolve() == out.resolve() for d in reuse_neural):
         from marsad.errors import InputError
 
@@ -199,7 +202,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         split_dir, full_dir = reuse_neural
         meta["crf_dev_scores"] = meta.get("dev_scores")
         meta["neural"] = _copy_neural(split_dir, out)
-        _settle_ensemble(out, dev, meta, neural_weight, log)
+        _settle_ensemble(out, dev, meta, neural_weight, pool, log)
         if refit and dev:
             log("refitting the CRF on train+dev; shipping the network of " + str(full_dir))
             full = [*train, *dev]
@@ -229,7 +232,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         meta["crf_dev_scores"] = meta.get("dev_scores")
         meta["neural"] = infos[0]
         meta["networks"] = infos
-        _settle_ensemble(out, dev, meta, neural_weight, log)
+        _settle_ensemble(out, dev, meta, neural_weight, pool, log)
         if refit and dev:
             log("refitting the CRF and the neural tagger on train+dev")
             full = [*train, *dev]
@@ -269,19 +272,19 @@ def blocked_overrides(train: Sequence[ConllSentence], settings: TrainSettings) -
 
 
 def _settle_ensemble(out: Path, dev: list, meta: dict, neural_weight: float | None,
-                     log: Callable[[str], None]) -> None:
+                     pool: str, log: Callable[[str], None]) -> None:
     """Choose the CRF/neural mixing weight on dev (unless given), record it and the
     ensemble's dev scores in ``meta`` and write it."""
-    w, tried = choose_neural_weight(out, dev) if dev else (0.5, {})
+    w, tried = choose_neural_weight(out, dev, pool) if dev else (0.5, {})
     w = w if neural_weight is None else neural_weight
-    meta["ensemble"] = {"neural_weight": w, "dev_f1_by_weight": tried}
+    meta["ensemble"] = {"neural_weight": w, "pool": pool, "dev_f1_by_weight": tried}
     _write_meta(out, meta)
     if dev:
         model = load_model(out)
         meta["dev_scores"] = score_sentences(
             [s.labels for s in dev], model.tag_sentences([s.tokens for s in dev])).as_dict()
         _write_meta(out, meta)
-        log(f"ensemble (neural weight {w}) dev F1 {meta['dev_scores']['overall']['f1']}")
+        log(f"ensemble ({pool}, neural weight {w}) dev F1 {meta['dev_scores']['overall']['f1']}")
 
 
 def _write_meta(out: Path, meta: dict) -> None:
