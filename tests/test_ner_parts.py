@@ -2,6 +2,7 @@
 name overrides and BIO-constrained decoding."""
 
 import numpy as np
+import pytest
 
 from marsad.analyze.ner.decode import decode_marginals, log_softmax, pool
 from marsad.analyze.ner.features import segment, shape
@@ -114,6 +115,8 @@ def test_pooling_the_two_taggers():
     assert abs(pool(a, b, 0.5, "mean")[0, 1] - 0.25) < 1e-9
     g = pool(a, b, 0.5, "geometric")[0]
     assert g[0] > 0.99 and g[1] < 0.01 and g[2] < 0.01
+    with pytest.raises(ValueError, match="unknown pooling"):
+        pool(a, b, 0.5, "median")
 
 
 def test_club_company_and_product_lists():

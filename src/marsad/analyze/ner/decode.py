@@ -33,6 +33,8 @@ def pool(crf: np.ndarray, nn_logp: np.ndarray, w: float, how: str = "mean") -> n
     weighted geometric mean, where a label either model finds unlikely stays unlikely —
     on out-of-fold predictions for the whole train split (3,534 sentences) it scored
     0.4 F1 above the mean at each one's best weight."""
+    if how not in POOLS:
+        raise ValueError(f"unknown pooling {how!r} (one of {', '.join(POOLS)})")
     if how == "geometric":
         lp = (1 - w) * np.log(np.clip(crf, 1e-6, 1.0)) + w * nn_logp
         return np.exp(log_softmax(lp))

@@ -141,11 +141,11 @@ class NerModel:
         return m
 
     def _ensemble(self, sents: Sequence[Sequence[str]]):
-        """Per sentence: (labels, probabilities) from the weighted mean of the CRF's label
-        marginals and the networks' mean per-token label distribution (softmax of their
-        emission scores: as good on dev as their CRF layer's marginals, and cheaper),
-        decoded under BIO constraints. Sentences go through the networks in batches of
-        similar length."""
+        """Per sentence: (labels, probabilities) from the CRF's label marginals pooled
+        (:attr:`pooling`) with the networks' mean per-token label distribution (softmax of
+        their emission scores: better on dev and out-of-fold than their CRF layer's
+        marginals, and cheaper), decoded under BIO constraints. Sentences go through the
+        networks in batches of similar length."""
         import numpy as np
 
         from marsad.analyze.ner.decode import decode_batch, log_softmax, pool, softmax
