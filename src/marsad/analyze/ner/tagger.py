@@ -146,9 +146,7 @@ class NerModel:
         their emission scores: better on dev and out-of-fold than their CRF layer's
         marginals, and cheaper), decoded under BIO constraints. Sentences go through the
         networks in batches of similar length."""
-        import numpy as np
-
-        from marsad.analyze.ner.decode import decode_batch, log_softmax, pool, softmax
+        from marsad.analyze.ner.decode import decode_batch, pool, softmax
         from marsad.analyze.ner.neural import emissions_and_states, length_batches
 
         nets = self.networks
@@ -159,13 +157,11 @@ class NerModel:
         for idx in length_batches([len(s) for s in sents], 64):
             group = [sents[i] for i in idx]
             per_net, states = emissions_and_states(nets, group, context)
-            # several networks: the mean of their distributions, as a log distribution
-            nn_lp = [log_softmax(per_net[0][j]) if len(nets) == 1 else
-                     np.log(sum(softmax(ems[j]) for ems in per_net) / len(nets))
-                     for j in range(len(group))]
+            nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
+                    for j in range(len(group))]
             ctx = context.assign(states) if context is not None else [None] * len(group)
             ps = [pool(self.crf_marginals(s, c), q, w, how)
-                  for s, c, q in zip(group, ctx, nn_lp)]
+                  for s, c, q in zip(group, ctx, nn_p)]
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
         return out
