@@ -94,7 +94,7 @@ class ContextClusters:
             for idx in length_batches([len(s) for s in sents], _BATCH):
                 lens = [len(sents[i]) for i in idx]
                 xw = self.lstm_inputs(np.concatenate([sents[i] for i in idx]), lens)
-                for i, st in zip(idx, self.split_states(run_lstms(xw, self.U), lens)):
+                for i, st in zip(idx, self.split_states(run_lstms(xw, self.U, lens), lens)):
                     out[i] = st
         return out
 

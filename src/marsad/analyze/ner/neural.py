@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -207,10 +208,9 @@ class NeuralTagger:
         enc = [self.encoder.encode(s) for s in sents]
         return {k: np.concatenate([e[k] for e in enc]) for k in enc[0]}
 
-    def inputs(self, cat: dict[str, np.ndarray], lens: Sequence[int],
-               tokens: Sequence[str]) -> np.ndarray:
-        """The LSTM's input sequence (B, T, D) from a batch's encoded tokens (``tokens``:
-        the batch's sentences concatenated). The input layer is linear before its ReLU, so
+    def inputs(self, cat: dict[str, np.ndarray], tokens: Sequence[str]) -> np.ndarray:
+        """The LSTM's inputs (N, D), one row per token of a batch's sentences concatenated
+        (``tokens``), from their encoding ``cat``. The input layer is linear before its ReLU, so
         the part read from the word alone (vectors, character CNN) is projected once per
         word type and cached; only the sentence-level flags are projected per token."""
         w = self.w
@@ -234,7 +234,7 @@ class NeuralTagger:
                                                         ("vec", "svec", "wid", "chars")})):
                 got[t] = cache[t] = row
         x = np.array([got[t] for t in tokens]) + cat["disc"] @ self._in_w_disc + w["in_b"]
-        return pad_rows(np.maximum(x, 0), lens)
+        return np.maximum(x, 0)
 
     def _type_part(self, cat: dict[str, np.ndarray]) -> np.ndarray:
         """(M, D) input-layer projection of the per-word inputs of M word types."""
@@ -296,24 +296,34 @@ def gates_ifog(m: np.ndarray) -> np.ndarray:
     return np.concatenate([i, f, o, g], axis=0)
 
 
-def run_lstms(xw: np.ndarray, U: np.ndarray) -> np.ndarray:
+def run_lstms(xw: np.ndarray, U: np.ndarray, lens: Sequence[int] | None = None) -> np.ndarray:
     """K LSTMs of one hidden size stepped together, each over its own left-aligned batch:
     ``xw`` (K, B, T, 4H) input projections plus biases, ``U`` (K, H, 4H) recurrent
     weights, gates in the order of :func:`gates_ifog` -> hidden states (K, B, T, H). One
-    batched update per time step keeps numpy's per-call overhead off the per-token cost."""
+    batched update per time step keeps numpy's per-call overhead off the per-token cost.
+
+    With the sentences' ``lens`` in ascending order (as :func:`length_batches` makes
+    them), step t updates only the sentences still running — a suffix of the batch — so
+    the work follows the real tokens, not the padding (an article's batch is ~2.5x padding
+    when one long sentence sets its width); padding positions are left zero."""
     K, B, T, H4 = xw.shape
     H = H4 // 4
     h = np.zeros((K, B, H), np.float32)
     c = np.zeros((K, B, H), np.float32)
-    out = np.empty((K, B, T, H), np.float32)
-    for t in range(T):
-        g = h @ U  # (K, B, 4H)
-        g += xw[:, :, t]
+    out = np.zeros((K, B, T, H), np.float32)
+    if lens is not None and all(a <= b for a, b in pairwise(lens)):
+        first = np.searchsorted(np.asarray(lens), np.arange(T), side="right").tolist()
+    else:
+        first = [0] * T
+    for t, s in enumerate(first):
+        hs, cs = h[:, s:], c[:, s:]  # views: the updates below land in h and c
+        g = hs @ U  # (K, B - s, 4H)
+        g += xw[:, s:, t]
         sig = _expit(g[..., : 3 * H])
-        c *= sig[..., H : 2 * H]
-        c += sig[..., :H] * np.tanh(g[..., 3 * H :])
-        h = sig[..., 2 * H :] * np.tanh(c)
-        out[:, :, t] = h
+        cs *= sig[..., H : 2 * H]
+        cs += sig[..., :H] * np.tanh(g[..., 3 * H :])
+        np.multiply(sig[..., 2 * H :], np.tanh(cs), out=hs)
+        out[:, s:, t] = hs
     return out
 
 
@@ -357,25 +367,27 @@ def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
                  extra_U: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray | None]:
     """Both LSTM directions of every network in one loop (same hidden size): the backward
     direction runs left to right over each sentence reversed in place, stacked under the
-    forward one, so every step is one batched update. X: (B, T, D) -> (B, T, 2H) each.
-    ``extra`` (E, B, T, 4H) input projections with recurrent weights ``extra_U`` (E, H, 4H)
-    are further LSTMs of the same size stepped in the same loop (the contextual language
-    model); their raw (E, B, T, H) output is returned second."""
-    rows, rev = reversal_index(lens, Xs[0].shape[1])
+    forward one, so every step is one batched update. X: (N, D) rows of the batch's
+    sentences concatenated -> (B, T, 2H) each. ``extra`` (E, B, T, 4H) input projections
+    with recurrent weights ``extra_U`` (E, H, 4H) are further LSTMs of the same size
+    stepped in the same loop (the contextual language model); their raw (E, B, T, H)
+    output is returned second."""
+    rows, rev = reversal_index(lens, max(lens))
     xws, Us = [], []
     for net, X in zip(nets, Xs):
         w = net.w
-        Xr = X[rows, rev]
-        xws += [X @ w["lstm_f_wih"].T + w["lstm_f_b"], Xr @ w["lstm_b_wih"].T + w["lstm_b_b"]]
+        # project the real rows only, then pad: padding costs no input-layer work
+        xws += [pad_rows(X @ w["lstm_f_wih"].T + w["lstm_f_b"], lens),
+                pad_rows(X @ w["lstm_b_wih"].T + w["lstm_b_b"], lens)[rows, rev]]
         Us += [w["lstm_f_whh"].T, w["lstm_b_whh"].T]
     if extra is not None:
         xws += list(extra)
         Us += list(extra_U)
     # no masking needed: in every stacked direction each sentence is left-aligned, so
     # padding only ever comes after a sentence's last real token
-    out = run_lstms(np.stack(xws), np.stack(Us))  # (2K + E, B, T, H)
+    out = run_lstms(np.stack(xws), np.stack(Us), lens)  # (2K + E, B, T, H)
     res = [np.concatenate([out[2 * k], out[2 * k + 1][rows, rev]], axis=2)
-           for k in range(len(nets))]  # padding rows hold junk: outputs() drops them
+           for k in range(len(nets))]  # padding rows hold zeros: outputs() drops them
     return res, (out[2 * len(nets) :] if extra is not None else None)
 
 
@@ -389,7 +401,7 @@ def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]
         cat = cats.get(net.inputs_key)
         if cat is None:
             cat = cats[net.inputs_key] = net.encode_batch(sents)
-        Xs.append(net.inputs(cat, lens, tokens))
+        Xs.append(net.inputs(cat, tokens))
     states = None
     if len({net.hidden for net in nets}) == 1:
         extra = extra_U = None
