@@ -213,9 +213,13 @@ def test_eval_prints_accuracy_macro_f1_and_confusion(tmp_path, capsys):
 
 def test_bad_input_is_a_clear_error_not_a_traceback(tmp_path, capsys):
     f = tmp_path / "bad.jsonl"
-    f.write_text('{"text": "نص"}\n{not json\n', encoding="utf-8")
-    assert main(["classify", str(f)]) == 1
-    assert "bad.jsonl:2" in capsys.readouterr().err
+    f.write_text('{"text": "نص", "id": "a"}\n{not json\n{"title": "بلا نص"}\n'
+                 '{"text": "فاز الفريق بالمباراة", "id": "b"}\n', encoding="utf-8")
+    assert main(["classify", str(f)]) == 1  # bad lines are reported and skipped, the rest go on
+    out = capsys.readouterr()
+    assert [line.split("\t")[0] for line in out.out.splitlines()] == ["a", "b"]
+    assert "bad.jsonl:2" in out.err and "bad.jsonl:3" in out.err
+    assert "2 malformed line(s) skipped" in out.err
     g = _write_jsonl(tmp_path / "nolabel.jsonl", [{"text": "نص قصير", "label": "weather"}])
     assert main(["eval", "topic", str(g)]) == 1
     assert "label" in capsys.readouterr().err

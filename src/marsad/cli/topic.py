@@ -91,12 +91,23 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 print(f"{a.id}\t{p.label}\t{p.score:.4f}")
         batch.clear()
 
-    for art in iter_articles(args.file):
+    done = skipped = 0
+
+    def bad_line(exc: Exception) -> None:
+        nonlocal skipped
+        skipped += 1
+        _log(f"marsad: skipped {exc}")
+
+    for art in iter_articles(args.file, on_bad_line=bad_line):
         batch.append(art)
+        done += 1
         if len(batch) >= CHUNK:
             flush()
     if batch:
         flush()
+    if skipped:
+        _log(f"{done:,} article(s) classified; {skipped:,} malformed line(s) skipped")
+        return 1
     return 0
 
 

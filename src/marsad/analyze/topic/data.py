@@ -10,7 +10,7 @@ import gzip
 import json
 import random
 from collections import defaultdict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +34,11 @@ def _open(path: Path):
     return path.open(encoding="utf-8")
 
 
-def iter_articles(path: Path, *, require_label: bool = False) -> Iterator[Article]:
-    """Articles of a JSON-lines file; a malformed line raises InputError naming it."""
+def iter_articles(path: Path, *, require_label: bool = False,
+                  on_bad_line: Callable[[InputError], None] | None = None) -> Iterator[Article]:
+    """Articles of a JSON-lines file. A malformed line raises InputError naming it, or,
+    with ``on_bad_line``, is handed to it and skipped (a batch goes on past one bad line;
+    training and evaluation data should rather be fixed than silently thinned)."""
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file", source=str(path))
@@ -44,18 +47,14 @@ def iter_articles(path: Path, *, require_label: bool = False) -> Iterator[Articl
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
-                where = f"{path}:{n}"
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"not JSON ({exc.msg})", source=where) from None
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise InputError('each line needs a "text" string', source=where)
+                    obj = _parse_line(line, f"{path}:{n}", require_label)
+                except InputError as exc:
+                    if on_bad_line is None:
+                        raise
+                    on_bad_line(exc)
+                    continue
                 label = obj.get("label")
-                if require_label and label not in LABELS:
-                    raise InputError(
-                        f'"label" must be one of {", ".join(LABELS)} (got {label!r})', source=where
-                    )
                 title = obj.get("title")
                 yield Article(
                     id=str(obj["id"]) if obj.get("id") is not None else str(n),
@@ -69,6 +68,24 @@ def iter_articles(path: Path, *, require_label: bool = False) -> Iterator[Articl
         raise InputError(f"not UTF-8 text ({exc.reason})", source=str(path)) from None
     except (OSError, EOFError) as exc:
         raise InputError(f"cannot read ({exc})", source=str(path)) from None
+
+
+def _parse_line(line: str, where: str, require_label: bool) -> dict:
+    """One JSON-lines record, checked: an object with a "text" string (and a known
+    "label" when ``require_label``)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON ({exc.msg})", source=where,
+                         fix="one JSON object a line") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise InputError('each line needs a "text" string', source=where,
+                         fix='e.g. {"id": "1", "title": "…", "text": "…"}')
+    label = obj.get("label")
+    if require_label and label not in LABELS:
+        raise InputError(f'"label" must be one of {", ".join(LABELS)} (got {label!r})',
+                         source=where)
+    return obj
 
 
 def read_articles(path: Path, *, require_label: bool = False, limit: int | None = None) -> list[Article]:

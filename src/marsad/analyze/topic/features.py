@@ -7,7 +7,11 @@ one corpus only, it would then send every punctuated article away from them. So 
 training and inference see the same reduced text: normalized letters-only words, with
 source names and boilerplate lines removed. Features are normalized words, light stems
 (inflected forms count together), the lead, and stem pairs. (Character n-grams were tried:
-no better in-domain or across sources, and four times slower.)
+no better in-domain or across sources, and four times slower. So was the mean of the
+articles' news word vectors — the NER model's PPMI-SVD vectors — beside the sparse
+features, at half and full weight: dev accuracy 95.59 / 95.51 against 95.73, mean
+leave-one-source-out macro-F1 80.83 against 81.00, only the cross-corpus stand-ins rose,
+by 0.7–1.7.)
 """
 
 from __future__ import annotations
