@@ -275,3 +275,29 @@ def test_train_two_networks_on_a_slice(tmp_path):
     m = load_model(out)
     assert m.ensembled and len(m.networks) == 2
     assert len(m.tag(["زار", "الرئيس", "ألمانيا", "."])) == 4
+
+
+def test_numpy_crf_marginals_match_crfsuite(model):
+    """The ensemble reads the CRF's marginals from its weights in numpy; they must be
+    crfsuite's own, for any sentence length, cold and with the per-type caches warm."""
+    import numpy as np
+
+    from marsad.analyze.ner.crf_numpy import NumpyCrf
+
+    texts = [
+        "قال الرئيس الفرنسي إيمانويل ماكرون في باريس إن الاتحاد الأوروبي سيدعم أوكرانيا .",
+        "لندن",
+        "",
+        "وأعلنت وزارة الخارجية السعودية أن الوزير سيزور القاهرة وبغداد الأسبوع المقبل",
+        "انتقل لاعب ريال مدريد إلى نادي الهلال مقابل 40 مليون دولار",
+    ]
+    sents = [t.split() for t in texts]
+    ctx = model.extractor.context_labels(sents)
+    want = [model.crf_marginals(s, c) if s else np.zeros((0, 9)) for s, c in zip(sents, ctx)]
+    crf = NumpyCrf(model._tagger, model.extractor)
+    for _ in range(2):  # the second pass reads the cached per-type rows
+        got = crf.marginals(sents, ctx)
+        assert [g.shape for g in got] == [w.shape for w in want]
+        for g, w in zip(got, want):
+            assert np.allclose(g, w, atol=1e-5)
+            assert np.allclose(g.sum(axis=1), 1, atol=1e-5)

@@ -205,30 +205,46 @@ class FeatureExtractor:
 
     def sentence(self, tokens: Sequence[str], context=None) -> list[list[str]]:
         """Feature lists of a sentence; ``context`` is its row of :meth:`context_labels`
-        (computed here when not given)."""
+        (computed here when not given). Each token's list is its word type's own
+        features, its neighbours' (:meth:`neighbour_slots`), then :meth:`position_features`."""
+        extras = self.position_features(tokens, context)
+        out: list[list[str]] = []
+        for i, tok in enumerate(tokens):
+            f = list(self._type(tok)[0])
+            for slot, j in self.neighbour_slots(i, len(tokens)):
+                f.extend(self._shift(tokens[j])[slot])
+            f.extend(extras[i])
+            out.append(f)
+        return out
+
+    def neighbour_slots(self, i: int, n: int) -> list[tuple[int, int]]:
+        """(slot, position) of the in-sentence neighbours of position ``i`` in the ±window:
+        the neighbour's per-type features as seen from that slot (:meth:`_shifted`)."""
+        return [(slot, i + o) for slot, o in enumerate(self._offsets) if 0 <= i + o < n]
+
+    def position_features(self, tokens: Sequence[str], context=None) -> list[list[str]]:
+        """The features of each position that its word type alone does not fix: phrase
+        matches (its own and its ±1 neighbours'), sentence edges, contextual clusters and
+        word bigrams. Per-type features are cached; these are built per sentence."""
         n = len(tokens)
-        types = [self._type(t) for t in tokens]
-        shifted = [self._shift(t) for t in tokens]
-        keys = [t[2] for t in types]
+        keys = [self._type(t)[2] for t in tokens]
         gaz = self.gaz_tags(keys)
         kbt = self.kb_tags(keys) if self.kbg is not None else None
-        offsets = self._offsets
         lc = None
         if self.context is not None and n:
             lc = (context if context is not None else self.context_labels([tokens])[0]).tolist()
         out: list[list[str]] = []
         for i in range(n):
-            f = list(types[i][0])
+            f: list[str] = []
             if gaz[i]:
                 f.append("G=" + gaz[i])
             if kbt is not None and kbt[i]:
                 f.append("K=" + kbt[i])
                 if KB_COARSE:
                     f.append("K=" + kbt[i].split(".")[0])
-            for slot, o in enumerate(offsets):
+            for o in self._offsets:
                 j = i + o
                 if 0 <= j < n:
-                    f.extend(shifted[j][slot])
                     if (o == 1 or o == -1) and gaz[j]:
                         f.append(f"{o}G=" + gaz[j])
                     if kbt is not None and (o == 1 or o == -1) and kbt[j]:

@@ -67,6 +67,17 @@ class NerModel:
         return t
 
     @property
+    def _numpy_crf(self):
+        """The CRF's weights in numpy (:mod:`crf_numpy`), for the ensemble's marginals; one
+        per thread like the crfsuite tagger (its caches grow as it tags)."""
+        c = getattr(self._local, "numpy_crf", None)
+        if c is None:
+            from marsad.analyze.ner.crf_numpy import NumpyCrf
+
+            c = self._local.numpy_crf = NumpyCrf(self._tagger, self.extractor)
+        return c
+
+    @property
     def blocked(self) -> frozenset[str] | None:
         """Override entries contradicted by training data; None when overrides are off."""
         if not hasattr(self, "_blocked"):
@@ -159,9 +170,9 @@ class NerModel:
             per_net, states = emissions_and_states(nets, group, context)
             nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
                     for j in range(len(group))]
-            ctx = context.assign(states) if context is not None else [None] * len(group)
-            ps = [pool(self.crf_marginals(s, c), q, w, how)
-                  for s, c, q in zip(group, ctx, nn_p)]
+            ctx = context.assign(states) if context is not None else None
+            ps = [pool(c, q, w, how)
+                  for c, q in zip(self._numpy_crf.marginals(group, ctx), nn_p)]
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
         return out
@@ -225,4 +236,6 @@ def load_model(path: str | Path | None = None) -> NerModel:
     model = NerModel(p, meta, load_extractor(settings))
     _ = model._tagger  # open now so a broken file fails at load, not at first use
     _ = model.neural
+    if model.ensembled:
+        _ = model._numpy_crf
     return model

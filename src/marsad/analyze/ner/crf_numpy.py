@@ -1,0 +1,168 @@
+"""The CRF's label marginals computed in numpy from its weights, for the ensemble.
+
+python-crfsuite wants every token's features as strings (~33 a token), looks each one up,
+then answers one ``marginal(label, i)`` call at a time: over a third of tagging time went
+there. Here the weights are read once from the model file into a matrix, and a word
+type's own features — and its features as seen from each neighbour slot — are summed
+once and cached as a row of scores, so per position only the features that its word type
+does not fix (:meth:`FeatureExtractor.position_features`) are looked up. Forward-backward
+then runs for a whole batch of sentences at once, in exp space with per-step
+normalization. Same numbers as crfsuite (a test holds them within 1e-5); training still
+uses crfsuite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from marsad.analyze.ner.features import FeatureExtractor
+from marsad.analyze.ner.neural import LABELS
+
+# word types whose score rows are kept (with their neighbour-slot rows, ~20 MB); past it
+# the cache starts over
+MAX_TYPES = 100_000
+
+
+class NumpyCrf:
+    """Score rows of a crfsuite model, keyed by attribute and cached per word type."""
+
+    def __init__(self, tagger, extractor: FeatureExtractor):
+        info = tagger.info()
+        col = {lab: LABELS.index(lab) for lab in info.labels if lab in LABELS}
+        self.attr: dict[str, int] = {}
+        weights: list[np.ndarray] = []
+        for (a, lab), w in info.state_features.items():
+            j = col.get(lab)
+            if j is None or not w:
+                continue
+            r = self.attr.get(a)
+            if r is None:
+                r = self.attr[a] = len(weights)
+                weights.append(np.zeros(len(LABELS)))
+            weights[r][j] += w
+        weights.append(np.zeros(len(LABELS)))  # the last row: no feature
+        self._rows = np.array(weights, dtype=np.float32)
+        trans = np.full((len(LABELS), len(LABELS)), -np.inf)
+        known = [col[lab] for lab in col]
+        trans[np.ix_(known, known)] = 0.0
+        for (a, b), w in info.transitions.items():
+            if a in col and b in col:
+                trans[col[a], col[b]] = w
+        self._exp_trans = np.exp(trans)  # labels the model never saw get probability 0
+        self._absent = np.ones(len(LABELS), bool)
+        self._absent[known] = False
+        self.extractor = extractor
+        self._own: dict[str, int] = {}
+        self._shift: dict[tuple[str, int], int] = {}
+        self._reset_table()
+
+    def _reset_table(self) -> None:
+        """Score rows: the weights, then the cached per-type sums (grown by doubling)."""
+        self._own.clear()
+        self._shift.clear()
+        self._table = np.zeros((2 * len(self._rows) + 1024, len(LABELS)), np.float32)
+        self._table[: len(self._rows)] = self._rows
+        self._n_rows = len(self._rows)
+        self._pending: list[Sequence[str]] = []
+
+    def _new_row(self, feats: Sequence[str]) -> int:
+        """The index the summed weights of ``feats`` will have (:meth:`_fill_rows`)."""
+        self._pending.append(feats)
+        return self._n_rows + len(self._pending) - 1
+
+    def _fill_rows(self) -> None:
+        """Sum the weights of the pending rows' features, all in one numpy call."""
+        if not self._pending:
+            return
+        get = self.attr.get
+        flat: list[int] = []
+        starts: list[int] = []
+        zero = len(self._rows) - 1  # every segment gets the zero row: none is empty
+        for feats in self._pending:
+            starts.append(len(flat))
+            flat.append(zero)
+            flat.extend(r for r in map(get, feats) if r is not None)
+        sums = np.add.reduceat(self._rows[flat], starts, axis=0)
+        end = self._n_rows + len(sums)
+        if end > len(self._table):
+            grown = np.zeros((max(2 * len(self._table), end), len(LABELS)), np.float32)
+            grown[: self._n_rows] = self._table[: self._n_rows]
+            self._table = grown
+        self._table[self._n_rows : end] = sums
+        self._n_rows = end
+        self._pending = []
+
+    def emissions(self, sents: Sequence[Sequence[str]], contexts=None) -> list[np.ndarray]:
+        """Per sentence (n, labels) state scores: what crfsuite sums over the features of
+        :meth:`FeatureExtractor.sentence`."""
+        ext = self.extractor
+        if len(self._own) > MAX_TYPES:
+            self._reset_table()
+        own, shift, attr = self._own, self._shift, self.attr
+        rows: list[int] = []
+        starts: list[int] = []
+        for k, toks in enumerate(sents):
+            extras = ext.position_features(toks, None if contexts is None else contexts[k])
+            n = len(toks)
+            for i, tok in enumerate(toks):
+                starts.append(len(rows))
+                r = own.get(tok)
+                if r is None:
+                    r = own[tok] = self._new_row(ext._type(tok)[0])
+                rows.append(r)
+                for slot, j in ext.neighbour_slots(i, n):
+                    key = (toks[j], slot)
+                    r = shift.get(key)
+                    if r is None:
+                        r = shift[key] = self._new_row(ext._shift(toks[j])[slot])
+                    rows.append(r)
+                rows.extend(r for r in map(attr.get, extras[i]) if r is not None)
+        if not starts:
+            return [np.zeros((0, len(LABELS)))] * len(sents)
+        self._fill_rows()
+        em = np.add.reduceat(self._table[rows], starts, axis=0)
+        return np.split(em, np.cumsum([len(s) for s in sents])[:-1])
+
+    def marginals(self, sents: Sequence[Sequence[str]], contexts=None) -> list[np.ndarray]:
+        """Per sentence (n, labels) label marginals, float32 like the networks'."""
+        return self.marginals_of(self.emissions(sents, contexts))
+
+    def marginals_of(self, ems: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Forward-backward over several sentences' state scores at once: sentences sorted
+        by length, so at each step the ones still running are a suffix of the batch."""
+        out: list[np.ndarray] = [np.zeros((0, len(LABELS)), np.float32)] * len(ems)
+        order = sorted((i for i, e in enumerate(ems) if len(e)), key=lambda i: len(ems[i]))
+        if not order:
+            return out
+        lens = np.array([len(ems[i]) for i in order])
+        B, T, L = len(order), int(lens[-1]), len(LABELS)
+        E = np.zeros((B, T, L))
+        for b, i in enumerate(order):
+            e = ems[i]
+            # exp of scores shifted by each position's max: the shift cancels out
+            E[b, : len(e)] = np.exp((e - e.max(axis=1, keepdims=True)).astype(np.float64))
+        E[:, :, self._absent] = 0.0
+        first = np.searchsorted(lens, np.arange(T), side="right")
+        M = self._exp_trans
+        alpha = np.zeros((B, T, L))
+        a = E[:, 0] / E[:, 0].sum(axis=1, keepdims=True)
+        alpha[:, 0] = a
+        for t in range(1, T):
+            s = first[t]
+            a = (alpha[s:, t - 1] @ M) * E[s:, t]
+            a /= a.sum(axis=1, keepdims=True)
+            alpha[s:, t] = a
+        beta = np.zeros((B, T, L))
+        beta[np.arange(B), lens - 1] = 1.0
+        for t in range(T - 2, -1, -1):
+            s = first[t + 1]  # sentences with a token at t + 1
+            b = (E[s:, t + 1] * beta[s:, t + 1]) @ M.T
+            b /= b.sum(axis=1, keepdims=True)
+            beta[s:, t] = b
+        p = alpha * beta
+        p /= np.maximum(p.sum(axis=2, keepdims=True), 1e-300)
+        for b, i in enumerate(order):
+            out[i] = p[b, : lens[b]].astype(np.float32)
+        return out
