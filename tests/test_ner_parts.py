@@ -210,3 +210,27 @@ def test_packed_lstm_steps_only_running_sentences():
     shuffled = run_lstms(xw[:, order], U, [lens[i] for i in order])
     for j, b in enumerate(order):
         assert np.allclose(shuffled[:, j, :lens[b]], packed[:, b, :lens[b]], atol=1e-6)
+
+
+def test_an_organization_head_joins_the_name_it_governs():
+    from marsad.analyze.ner.construct import join_construct_heads
+
+    # جامعة القاهرة: [جامعة]ORG [القاهرة]LOC -> one ORG
+    assert join_construct_heads(["O", "B-ORG", "B-LOC", "O"], [False, True, False, False],
+                                ["", "", "ال", ""]) == ["O", "B-ORG", "I-ORG", "O"]
+    # جامعة محمد الخامس: a person name of two words joins whole
+    assert join_construct_heads(["B-ORG", "B-PERS", "I-PERS"], [True, False, False],
+                                ["", "", "ال"]) == ["B-ORG", "I-ORG", "I-ORG"]
+    # the head with the article is not in construct state: الناتو بأفغانستان stays two names
+    assert join_construct_heads(["B-ORG", "B-LOC"], [False, False], ["ال", "ب"]) == \
+        ["B-ORG", "B-LOC"]
+    # a preposition or conjunction on the next word starts a new phrase
+    assert join_construct_heads(["B-ORG", "B-LOC"], [True, False], ["", "ب"]) == \
+        ["B-ORG", "B-LOC"]
+    # a head the taggers left outside any name, or one inside a longer name, stays as it is
+    assert join_construct_heads(["O", "B-LOC"], [True, False], ["", ""]) == ["O", "B-LOC"]
+    assert join_construct_heads(["B-ORG", "I-ORG", "B-LOC"], [False, True, False],
+                                ["", "", ""]) == ["B-ORG", "I-ORG", "B-LOC"]
+    # only places and persons join: two organizations side by side stay two
+    assert join_construct_heads(["B-ORG", "B-ORG"], [True, False], ["", ""]) == \
+        ["B-ORG", "B-ORG"]

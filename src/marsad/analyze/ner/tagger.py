@@ -87,13 +87,19 @@ class NerModel:
 
     def _post(self, tokens: Sequence[str], labels: list[str],
               scores: list[float] | None = None) -> list[str]:
-        """Apply the curated multi-word names (see :mod:`overrides`); overridden tokens get
-        score 1.0."""
+        """Join organization heads to the name they govern (:mod:`construct`), then apply the
+        curated multi-word names (:mod:`overrides`); overridden tokens get score 1.0."""
         if self.blocked is None or self.extractor.gaz is None or not tokens:
             return labels
+        from marsad.analyze.ner.construct import join_construct_heads
         from marsad.analyze.ner.overrides import apply_overrides, override_spans
 
-        keys = [self.extractor._type(t)[2] for t in tokens]
+        types = [self.extractor._type(t) for t in tokens]
+        keys = [t[2] for t in types]
+        if "B-ORG" in labels:
+            labels = join_construct_heads(
+                labels, [not t[3][0].endswith("ال") and "ORGW" in t[3][3] for t in types],
+                [t[3][0] for t in types])
         spans = list(override_spans(self.extractor.gaz, keys, self.blocked))
         if not spans:
             return labels
