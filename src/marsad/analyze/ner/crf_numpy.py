@@ -54,23 +54,28 @@ class NumpyCrf:
         self._absent = np.ones(len(LABELS), bool)
         self._absent[known] = False
         self.extractor = extractor
-        self._own: dict[str, int] = {}
-        self._shift: dict[tuple[str, int], int] = {}
+        # word type -> its first score row: its own features, then one row per neighbour
+        # slot (its features as seen from there), allocated together
+        self._base: dict[str, int] = {}
         self._reset_table()
 
     def _reset_table(self) -> None:
         """Score rows: the weights, then the cached per-type sums (grown by doubling)."""
-        self._own.clear()
-        self._shift.clear()
+        self._base.clear()
         self._table = np.zeros((2 * len(self._rows) + 1024, len(LABELS)), np.float32)
         self._table[: len(self._rows)] = self._rows
         self._n_rows = len(self._rows)
         self._pending: list[Sequence[str]] = []
 
-    def _new_row(self, feats: Sequence[str]) -> int:
-        """The index the summed weights of ``feats`` will have (:meth:`_fill_rows`)."""
-        self._pending.append(feats)
-        return self._n_rows + len(self._pending) - 1
+    def _type_rows(self, tok: str) -> int:
+        """The first of a word type's score rows (see ``_base``), summed by
+        :meth:`_fill_rows`."""
+        ext = self.extractor
+        base = self._n_rows + len(self._pending)
+        self._pending.append(ext._type(tok)[0])
+        self._pending.extend(ext._shift(tok))
+        self._base[tok] = base
+        return base
 
     def _fill_rows(self) -> None:
         """Sum the weights of the pending rows' features, all in one numpy call."""
@@ -98,26 +103,23 @@ class NumpyCrf:
         """Per sentence (n, labels) state scores: what crfsuite sums over the features of
         :meth:`FeatureExtractor.sentence`."""
         ext = self.extractor
-        if len(self._own) > MAX_TYPES:
+        if len(self._base) > MAX_TYPES:
             self._reset_table()
-        own, shift, attr = self._own, self._shift, self.attr
+        base_of, attr = self._base, self.attr
         rows: list[int] = []
         starts: list[int] = []
         for k, toks in enumerate(sents):
             extras = ext.position_features(toks, None if contexts is None else contexts[k])
             n = len(toks)
-            for i, tok in enumerate(toks):
+            bases = [base_of.get(t) for t in toks]
+            for i, b in enumerate(bases):
+                if b is None:
+                    b = base_of.get(toks[i])  # the same word earlier in this sentence
+                    bases[i] = b if b is not None else self._type_rows(toks[i])
+            for i in range(n):
                 starts.append(len(rows))
-                r = own.get(tok)
-                if r is None:
-                    r = own[tok] = self._new_row(ext._type(tok)[0])
-                rows.append(r)
-                for slot, j in ext.neighbour_slots(i, n):
-                    key = (toks[j], slot)
-                    r = shift.get(key)
-                    if r is None:
-                        r = shift[key] = self._new_row(ext._shift(toks[j])[slot])
-                    rows.append(r)
+                rows.append(bases[i])
+                rows.extend(bases[j] + 1 + slot for slot, j in ext.neighbour_slots(i, n))
                 rows.extend(r for r in map(attr.get, extras[i]) if r is not None)
         if not starts:
             return [np.zeros((0, len(LABELS)))] * len(sents)
