@@ -37,6 +37,6 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None, env: 
     e = dict(os.environ)
     e.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "marsad", *args], input=input, capture_output=True, text=True,
-        cwd=cwd, env=e, timeout=timeout,
+        [sys.executable, "-m", "marsad", *args], check=False, input=input, capture_output=True,
+        text=True, cwd=cwd, env=e, timeout=timeout,
     )

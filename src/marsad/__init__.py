@@ -41,10 +41,26 @@ from marsad.model import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "analyze", "analyze_document", "open", "read",
-    "Analysis", "Document", "Entity", "Event", "Mention", "Sentence", "Span", "Token", "Topic",
-    "MarsadError", "InputError", "QueryError", "StageError", "StoreError", "ResourceMissing",
+    "Analysis",
+    "Document",
+    "Entity",
+    "Event",
+    "InputError",
+    "MarsadError",
+    "Mention",
+    "QueryError",
+    "ResourceMissing",
+    "Sentence",
+    "Span",
+    "StageError",
+    "StoreError",
+    "Token",
+    "Topic",
     "__version__",
+    "analyze",
+    "analyze_document",
+    "open",
+    "read",
 ]
 
 
@@ -94,7 +110,7 @@ def analyze(text_or_path: str | Path | Document, *, disable: Iterable[str] = ())
     return analyze_document(docs[0], disable=disable)
 
 
-def open(db: str | Path | None = None, *, readonly: bool = False):  # noqa: A001
+def open(db: str | Path | None = None, *, readonly: bool = False):
     """Open (or create) a marsad database: a SQLite file path (default ``marsad.db``) or a
     ``postgresql://`` URL. Returns a :class:`marsad.store.Store`."""
     from marsad.store import open_store

@@ -28,6 +28,7 @@ import time
 import urllib.robotparser
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -139,7 +140,7 @@ class PoliteClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> PoliteClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

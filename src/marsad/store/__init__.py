@@ -11,8 +11,16 @@ from marsad.store.query import Query, parse_query
 
 DEFAULT_DB = "marsad.db"
 
-__all__ = ["open_store", "Store", "SearchHit", "SearchResults", "WriteResult", "Query",
-           "parse_query", "DEFAULT_DB"]
+__all__ = [
+    "DEFAULT_DB",
+    "Query",
+    "SearchHit",
+    "SearchResults",
+    "Store",
+    "WriteResult",
+    "open_store",
+    "parse_query",
+]
 
 
 def open_store(db: str | Path | None = None, *, readonly: bool = False) -> Store:

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Self
 
 from marsad.errors import ResourceMissing, StoreError
 
@@ -79,7 +80,7 @@ class LocalPostgres:
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{name}"
 
     def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        r = subprocess.run([*args], capture_output=True, text=True, timeout=timeout,
+        r = subprocess.run([*args], check=False, capture_output=True, text=True, timeout=timeout,
                            user=self.user, cwd="/")
         if r.returncode != 0:
             raise StoreError(f"{Path(args[0]).name} failed: {r.stderr.strip() or r.stdout.strip()}")
@@ -133,7 +134,7 @@ class LocalPostgres:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.database_url(name)
 
-    def __enter__(self) -> LocalPostgres:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

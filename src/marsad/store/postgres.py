@@ -36,7 +36,7 @@ import math
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -279,21 +279,19 @@ class PostgresStore(SQLStore):
     # -- PostgreSQL specifics ----------------------------------------------------------------
     def iter_rows(self, sql: str, args: Iterable[Any] = (), *, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Streams through a server-side cursor: no whole-table load on the client."""
-        with self.pool.connection() as conn, conn.transaction():
-            with conn.cursor(name=f"marsad_{uuid.uuid4().hex}") as cur:
-                cur.itersize = batch
-                cur.execute(translate(sql), [_clean(a) for a in args])
-                while True:
-                    rows = cur.fetchmany(batch)
-                    if not rows:
-                        return
-                    yield from rows
+        with self.pool.connection() as conn, conn.transaction(), \
+                conn.cursor(name=f"marsad_{uuid.uuid4().hex}") as cur:
+            cur.itersize = batch
+            cur.execute(translate(sql), [_clean(a) for a in args])
+            while True:
+                rows = cur.fetchmany(batch)
+                if not rows:
+                    return
+                yield from rows
 
     def close(self) -> None:
-        try:
+        with suppress(Exception):  # closing must not raise
             self.pool.close()
-        except Exception:  # noqa: BLE001 - closing must not raise
-            pass
 
 
 def _first_line(exc: BaseException) -> str:

@@ -127,8 +127,8 @@ _V3 = [
 # version 4: a covering index so listings and facets read metadata without the article
 # bodies that share the documents row
 _V4 = [
-    "CREATE INDEX IF NOT EXISTS documents_meta "
-    "ON documents(id, published, source, topic, dup_group, story_id)",
+    ("CREATE INDEX IF NOT EXISTS documents_meta "
+    "ON documents(id, published, source, topic, dup_group, story_id)"),
 ]
 
 MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}

@@ -388,8 +388,8 @@ class SQLStore(Store):
 def _entity_clause(v: str) -> tuple[str, list[Any]]:
     n = normalize_for_match(v)
     return (
-        "d.id IN (SELECT m.doc_id FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id "
-        "WHERE m.entity_id = ? OR m.norm = ? OR lower(e.name_en) = lower(?) OR e.name_ar = ?)",
+        ("d.id IN (SELECT m.doc_id FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id "
+        "WHERE m.entity_id = ? OR m.norm = ? OR lower(e.name_en) = lower(?) OR e.name_ar = ?)"),
         [v, n, v, v],
     )
 
@@ -405,8 +405,8 @@ FILTER_SQL = {
     "lang": lambda v: ("COALESCE(d.language, '') = ?", [v]),
     "entity": _entity_clause,
     "country": lambda v: (
-        "(d.id IN (SELECT m.doc_id FROM mentions m JOIN entities e ON e.id = m.entity_id "
-        "WHERE e.country = ?) OR d.id IN (SELECT doc_id FROM events WHERE country = ?))",
+        ("(d.id IN (SELECT m.doc_id FROM mentions m JOIN entities e ON e.id = m.entity_id "
+        "WHERE e.country = ?) OR d.id IN (SELECT doc_id FROM events WHERE country = ?))"),
         [v, v],
     ),
     "type": lambda v: ("d.id IN (SELECT doc_id FROM events WHERE type = ?)", [v]),

@@ -5,7 +5,14 @@ from marsad.text.segment import document_sentences, split_sentences, tokenize, w
 from marsad.text.stem import stem, stem_text, stems
 
 __all__ = [
-    "clean_text", "normalize_for_match", "remove_diacritics",
-    "document_sentences", "split_sentences", "tokenize", "words",
-    "stem", "stem_text", "stems",
+    "clean_text",
+    "document_sentences",
+    "normalize_for_match",
+    "remove_diacritics",
+    "split_sentences",
+    "stem",
+    "stem_text",
+    "stems",
+    "tokenize",
+    "words",
 ]

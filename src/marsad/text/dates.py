@@ -208,7 +208,7 @@ def parse_published(published: str | date | None) -> date | None:
         except ValueError:
             continue
     try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
+        return datetime.fromisoformat(s).date()  # takes "Z" since Python 3.11
     except ValueError:
         return None
 

@@ -68,10 +68,8 @@ def _is_boundary(text: str, i: int, quote_depth: int) -> bool:
             return False  # part of an ellipsis "..": decide at its last dot
     if ch in "!?؟" and nxt in "!?؟":
         return False
-    if quote_depth > 0 and ch != "…":
-        # inside «…» a full stop ends a sentence only when the quote runs on for long
-        return False
-    return True
+    # inside «…» a full stop ends a sentence only when the quote runs on for long
+    return not (quote_depth > 0 and ch != "…")
 
 
 def split_sentences(text: str, *, paragraph_offsets: list[tuple[int, int]] | None = None) -> list[Sentence]:
@@ -96,9 +94,7 @@ def split_sentences(text: str, *, paragraph_offsets: list[tuple[int, int]] | Non
             boundary = False
             if ch in _END:
                 boundary = _is_boundary(text, i, depth)
-            elif ch == "؛" and i - start > 120:
-                boundary = True
-            elif ch == "\n":
+            elif ch == "؛" and i - start > 120 or ch == "\n":
                 boundary = True
             if boundary:
                 j = i + 1 if ch != "\n" else i

@@ -129,7 +129,7 @@ def _adjective(v: SentenceView, i: int) -> bool:
     """An adjective agreeing with a definite noun: nisba (الاميركية), participle
     (المدعومة، المتطرف) or a common adjective."""
     r = v.raw(i).lstrip("وف")
-    w = r[2:] if r.startswith("ال") else r
+    w = r.removeprefix("ال")
     if v.agent_at.get(i, ("",))[0] == "gentilic":
         return True
     return (w.endswith(("ي", "يه", "يين", "يون", "يات", "يان")) or w.startswith("م") or w in _ADJ_WORDS) and len(w) > 2

@@ -106,9 +106,9 @@ def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
             ctx = "cue:context " + t.type
             if ctx in _CONTEXT_TYPES and not v.has(ctx, exclude=own):
                 continue
-        if domain and ("m" in t.flags or ("w" in t.flags and t.type in ("ASSAULT", "PROTEST"))):
-            if not v.has("cue:hard", outside=span):
-                continue
+        if domain and ("m" in t.flags or ("w" in t.flags and t.type in ("ASSAULT", "PROTEST"))) \
+                and not v.has("cue:hard", outside=span):
+            continue
         if "P" in t.flags and t.type == "ASSAULT" and v.has("cue:context PROTEST", exclude=own):
             t.type, t.mode = "PROTEST", "riot" if t.mode in (None, "primitive", "destroy") else t.mode
         out.append(t)

@@ -125,6 +125,4 @@ def compatible(kind: str, pre: str, enc: str) -> bool:
         return core in ("س", "ل")
     if "س" in core:
         return False
-    if enc and "A" in core:
-        return False
-    return True
+    return not (enc and "A" in core)
