@@ -1,7 +1,7 @@
 """The CRF's label marginals computed in numpy from its weights, for the ensemble.
 
 python-crfsuite wants every token's features as strings (~33 a token), looks each one up,
-then answers one ``marginal(label, i)`` call at a time: over a third of tagging time went
+then answers one ``marginal(label, i)`` call at a time: about a third of tagging time went
 there. Here the weights are read once from the model file into a matrix, and a word
 type's own features — and its features as seen from each neighbour slot — are summed
 once and cached as a row of scores, so per position only the features that its word type
