@@ -6,9 +6,9 @@ there. Here the weights are read once from the model file into a matrix, and a w
 type's own features — and its features as seen from each neighbour slot — are summed
 once and cached as a row of scores, so per position only the features that its word type
 does not fix (:meth:`FeatureExtractor.position_features`) are looked up. Forward-backward
-then runs for a whole batch of sentences at once, in exp space with per-step
-normalization. Same numbers as crfsuite (a test holds them within 1e-5); training still
-uses crfsuite.
+then runs for a whole batch of sentences at once (:func:`neural.chain_marginals`, shared
+with the network's CRF layer). Same numbers as crfsuite (a test holds them within 1e-5);
+training still uses crfsuite.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from marsad.analyze.ner.features import FeatureExtractor
-from marsad.analyze.ner.neural import LABELS
+from marsad.analyze.ner.neural import LABELS, chain_marginals
 
 # word types whose score rows are kept (with their neighbour-slot rows, ~20 MB); past it
 # the cache starts over
@@ -50,9 +50,10 @@ class NumpyCrf:
         for (a, b), w in info.transitions.items():
             if a in col and b in col:
                 trans[col[a], col[b]] = w
-        self._exp_trans = np.exp(trans)  # labels the model never saw get probability 0
-        self._absent = np.ones(len(LABELS), bool)
-        self._absent[known] = False
+        self._trans = trans
+        # labels the model never saw can neither start nor follow: probability 0
+        self._start = np.full(len(LABELS), -np.inf)
+        self._start[known] = 0.0
         self.extractor = extractor
         # word type -> its first score row: its own features, then one row per neighbour
         # slot (its features as seen from there), allocated together
@@ -111,11 +112,8 @@ class NumpyCrf:
         for k, toks in enumerate(sents):
             extras = ext.position_features(toks, None if contexts is None else contexts[k])
             n = len(toks)
-            bases = [base_of.get(t) for t in toks]
-            for i, b in enumerate(bases):
-                if b is None:
-                    b = base_of.get(toks[i])  # the same word earlier in this sentence
-                    bases[i] = b if b is not None else self._type_rows(toks[i])
+            # a new type gets its rows now (so a repeat later in the sentence finds them)
+            bases = [b if (b := base_of.get(t)) is not None else self._type_rows(t) for t in toks]
             for i in range(n):
                 starts.append(len(rows))
                 rows.append(bases[i])
@@ -129,42 +127,4 @@ class NumpyCrf:
 
     def marginals(self, sents: Sequence[Sequence[str]], contexts=None) -> list[np.ndarray]:
         """Per sentence (n, labels) label marginals, float32 like the networks'."""
-        return self.marginals_of(self.emissions(sents, contexts))
-
-    def marginals_of(self, ems: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Forward-backward over several sentences' state scores at once: sentences sorted
-        by length, so at each step the ones still running are a suffix of the batch."""
-        out: list[np.ndarray] = [np.zeros((0, len(LABELS)), np.float32)] * len(ems)
-        order = sorted((i for i, e in enumerate(ems) if len(e)), key=lambda i: len(ems[i]))
-        if not order:
-            return out
-        lens = np.array([len(ems[i]) for i in order])
-        B, T, L = len(order), int(lens[-1]), len(LABELS)
-        E = np.zeros((B, T, L))
-        for b, i in enumerate(order):
-            e = ems[i]
-            # exp of scores shifted by each position's max: the shift cancels out
-            E[b, : len(e)] = np.exp((e - e.max(axis=1, keepdims=True)).astype(np.float64))
-        E[:, :, self._absent] = 0.0
-        first = np.searchsorted(lens, np.arange(T), side="right")
-        M = self._exp_trans
-        alpha = np.zeros((B, T, L))
-        a = E[:, 0] / E[:, 0].sum(axis=1, keepdims=True)
-        alpha[:, 0] = a
-        for t in range(1, T):
-            s = first[t]
-            a = (alpha[s:, t - 1] @ M) * E[s:, t]
-            a /= a.sum(axis=1, keepdims=True)
-            alpha[s:, t] = a
-        beta = np.zeros((B, T, L))
-        beta[np.arange(B), lens - 1] = 1.0
-        for t in range(T - 2, -1, -1):
-            s = first[t + 1]  # sentences with a token at t + 1
-            b = (E[s:, t + 1] * beta[s:, t + 1]) @ M.T
-            b /= b.sum(axis=1, keepdims=True)
-            beta[s:, t] = b
-        p = alpha * beta
-        p /= np.maximum(p.sum(axis=2, keepdims=True), 1e-300)
-        for b, i in enumerate(order):
-            out[i] = p[b, : lens[b]].astype(np.float32)
-        return out
+        return chain_marginals(self.emissions(sents, contexts), self._trans, self._start)

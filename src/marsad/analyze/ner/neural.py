@@ -168,11 +168,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
-def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
-    m = a.max(axis=axis, keepdims=True)
-    return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
-
-
 class NeuralTagger:
     """Numpy forward pass of the trained network (weights from ``neural.npz``)."""
 
@@ -264,29 +259,57 @@ class NeuralTagger:
         return self.marginals_batch([em])[0]
 
     def marginals_batch(self, ems: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Forward-backward for several sentences at once (padded; best with similar
-        lengths)."""
-        tr, st, en = self.w["crf_trans"], self.w["crf_start"], self.w["crf_end"]
-        lens = [len(e) for e in ems]
-        B, T, L = len(ems), max(lens), len(LABELS)
-        em = np.zeros((B, T, L), np.float32)
-        mask = np.zeros((B, T), bool)
-        for b, e in enumerate(ems):
-            em[b, : len(e)] = e
-            mask[b, : len(e)] = True
-        alpha = np.zeros((B, T, L), np.float32)
-        beta = np.zeros((B, T, L), np.float32)
-        alpha[:, 0] = st + em[:, 0]
-        for t in range(1, T):
-            nxt = _logsumexp(alpha[:, t - 1, :, None] + tr[None], axis=1) + em[:, t]
-            alpha[:, t] = np.where(mask[:, t, None], nxt, alpha[:, t - 1])
-        beta[:, T - 1] = en
-        for t in range(T - 2, -1, -1):
-            cand = _logsumexp(tr[None] + (em[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
-            beta[:, t] = np.where(mask[:, t + 1, None], cand, en)
-        z = _logsumexp(alpha[:, T - 1] + en, axis=1)
-        p = np.exp(alpha + beta - z[:, None, None])
-        return [p[b, :n] for b, n in enumerate(lens)]
+        """Forward-backward over the CRF layer for several sentences at once."""
+        w = self.w
+        return chain_marginals(ems, w["crf_trans"], w["crf_start"], w["crf_end"])
+
+
+def chain_marginals(ems: Sequence[np.ndarray], trans: np.ndarray,
+                    start: np.ndarray | None = None,
+                    end: np.ndarray | None = None) -> list[np.ndarray]:
+    """Label marginals of a linear-chain CRF, per sentence (n, L) float32, from its state
+    scores ``ems`` (n, L), transition scores ``trans`` (L, L; -inf: never) and optional
+    start/end scores; the network's CRF layer and the CRF tagger (:mod:`crf_numpy`) share
+    it. Exp space, normalized at every step; the sentences run sorted by length, so at each
+    step the ones still running are a suffix of the batch."""
+    L = trans.shape[0]
+    out: list[np.ndarray] = [np.zeros((0, L), np.float32)] * len(ems)
+    order = sorted((i for i, e in enumerate(ems) if len(e)), key=lambda i: len(ems[i]))
+    if not order:
+        return out
+
+    def exp_shifted(x: np.ndarray) -> np.ndarray:
+        # a constant shift scales every path alike: it cancels in the normalized marginals
+        x = np.asarray(x, np.float64)
+        return np.exp(x - x[np.isfinite(x)].max())
+
+    lens = np.array([len(ems[i]) for i in order])
+    B, T = len(order), int(lens[-1])
+    E = np.zeros((B, T, L))
+    for b, i in enumerate(order):
+        e = np.asarray(ems[i], np.float64)
+        E[b, : len(e)] = np.exp(e - e.max(axis=1, keepdims=True))
+    if start is not None:
+        E[:, 0] *= exp_shifted(start)
+    first = np.searchsorted(lens, np.arange(T), side="right")
+    M = exp_shifted(trans)
+    alpha = np.zeros((B, T, L))
+    alpha[:, 0] = E[:, 0] / E[:, 0].sum(axis=1, keepdims=True)
+    for t in range(1, T):
+        s = first[t]
+        a = (alpha[s:, t - 1] @ M) * E[s:, t]
+        alpha[s:, t] = a / a.sum(axis=1, keepdims=True)
+    beta = np.zeros((B, T, L))
+    beta[np.arange(B), lens - 1] = 1.0 if end is None else exp_shifted(end)
+    for t in range(T - 2, -1, -1):
+        s = first[t + 1]  # sentences with a token at t + 1
+        b = (E[s:, t + 1] * beta[s:, t + 1]) @ M.T
+        beta[s:, t] = b / b.sum(axis=1, keepdims=True)
+    p = alpha * beta
+    p /= np.maximum(p.sum(axis=2, keepdims=True), 1e-300)
+    for b, i in enumerate(order):
+        out[i] = p[b, : lens[b]].astype(np.float32)
+    return out
 
 
 def gates_ifog(m: np.ndarray) -> np.ndarray:
