@@ -34,6 +34,15 @@ CONTEXT_FILE = "context.npz"
 _BATCH = 64
 
 
+def input_rows(vec_q: np.ndarray, vec_scale: np.ndarray) -> np.ndarray:
+    """The language model's input row per word id: its int8 news vector, dequantized, and
+    an "unknown word" flag, set only in the extra last row (id ``len(words)``)."""
+    emb = np.zeros((len(vec_q) + 1, vec_q.shape[1] + 1), np.float32)
+    emb[:-1, :-1] = vec_q.astype(np.float32) * vec_scale[:, None]
+    emb[-1, -1] = 1.0
+    return emb
+
+
 class ContextClusters:
     """The language model and its centroids (``context.npz``)."""
 
@@ -45,12 +54,7 @@ class ContextClusters:
         # a network reading the same news vectors has the same word ids: reuse them
         self.vocab_key = hash(tuple(words))
         self.unk = len(words)
-        vec = d["vec_q"].astype(np.float32) * d["vec_scale"][:, None]
-        # input row per word: its news vector and an "unknown word" flag (last row)
-        emb = np.zeros((len(words) + 1, vec.shape[1] + 1), np.float32)
-        emb[:-1, :-1] = vec
-        emb[-1, -1] = 1.0
-        self.emb = emb
+        self.emb = input_rows(d["vec_q"], d["vec_scale"])
         w = {k: gates_ifog(d[k].astype(np.float32)) for k in d
              if k.startswith(("f_", "b_"))}
         self.wih = ((w["f_wih"].T, w["f_b"]), (w["b_wih"].T, w["b_b"]))

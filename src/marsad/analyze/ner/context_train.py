@@ -173,14 +173,12 @@ def fit_centroids(states: np.ndarray, s: ContextSettings) -> dict[str, np.ndarra
 def build_context(texts: Iterable[str], vectors_path: Path, out: Path,
                   s: ContextSettings = ContextSettings(), log=print) -> dict:
     """The whole recipe; writes ``out`` (``context.npz``) and returns a summary."""
-    from marsad.analyze.ner.context import ContextClusters
+    from marsad.analyze.ner.context import ContextClusters, input_rows
 
     t0 = time.time()
     words, vecs = load_vectors(vectors_path, s.vocab, s.dim)
     vq, vscale = _quantize(vecs)
-    emb = np.zeros((len(words) + 1, s.dim + 1), np.float32)
-    emb[:-1, :-1] = vq.astype(np.float32) * vscale[:, None]
-    emb[-1, -1] = 1.0
+    emb = input_rows(vq, vscale)
     ids, offs = corpus_ids(texts, {w: i for i, w in enumerate(words)}, s)
     log(f"corpus: {len(offs) - 1} sentences, {len(ids)} tokens "
         f"({(ids == len(words)).mean():.1%} unknown) in {time.time() - t0:.0f}s")
