@@ -282,7 +282,7 @@ def test_numpy_crf_marginals_match_crfsuite(model):
     crfsuite's own, for any sentence length, cold and with the per-type caches warm."""
     import numpy as np
 
-    from marsad.analyze.ner.crf_numpy import NumpyCrf
+    from marsad.analyze.ner.crf_numpy import CrfWeights, NumpyCrf
 
     texts = [
         "قال الرئيس الفرنسي إيمانويل ماكرون في باريس إن الاتحاد الأوروبي سيدعم أوكرانيا .",
@@ -294,7 +294,7 @@ def test_numpy_crf_marginals_match_crfsuite(model):
     sents = [t.split() for t in texts]
     ctx = model.extractor.context_labels(sents)
     want = [model.crf_marginals(s, c) if s else np.zeros((0, 9)) for s, c in zip(sents, ctx)]
-    crf = NumpyCrf(model._tagger, model.extractor)
+    crf = NumpyCrf(CrfWeights.read(model._tagger), model.extractor)
     for _ in range(2):  # the second pass reads the cached per-type rows
         got = crf.marginals(sents, ctx)
         assert [g.shape for g in got] == [w.shape for w in want]

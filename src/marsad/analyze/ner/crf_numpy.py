@@ -14,6 +14,7 @@ training still uses crfsuite.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,35 +26,52 @@ from marsad.analyze.ner.neural import LABELS, chain_marginals
 MAX_TYPES = 100_000
 
 
-class NumpyCrf:
-    """Score rows of a crfsuite model, keyed by attribute and cached per word type."""
+@dataclass(frozen=True)
+class CrfWeights:
+    """A crfsuite model's weights as arrays: read once per model, shared by every thread's
+    :class:`NumpyCrf` (only their caches are per thread)."""
 
-    def __init__(self, tagger, extractor: FeatureExtractor):
+    attr: dict[str, int]  # attribute -> row of ``rows``
+    rows: np.ndarray  # (attributes + 1, labels) state weights; the last row is zero
+    trans: np.ndarray  # (labels, labels) transition weights; -inf into or out of unseen labels
+    start: np.ndarray  # (labels,) 0, or -inf for a label the model never saw
+
+    @classmethod
+    def read(cls, tagger) -> CrfWeights:
+        """From an open ``pycrfsuite.Tagger`` (its model dump, ~0.15 s)."""
         info = tagger.info()
         col = {lab: LABELS.index(lab) for lab in info.labels if lab in LABELS}
-        self.attr: dict[str, int] = {}
+        attr: dict[str, int] = {}
         weights: list[np.ndarray] = []
         for (a, lab), w in info.state_features.items():
             j = col.get(lab)
             if j is None or not w:
                 continue
-            r = self.attr.get(a)
+            r = attr.get(a)
             if r is None:
-                r = self.attr[a] = len(weights)
+                r = attr[a] = len(weights)
                 weights.append(np.zeros(len(LABELS)))
             weights[r][j] += w
         weights.append(np.zeros(len(LABELS)))  # the last row: no feature
-        self._rows = np.array(weights, dtype=np.float32)
         trans = np.full((len(LABELS), len(LABELS)), -np.inf)
         known = [col[lab] for lab in col]
         trans[np.ix_(known, known)] = 0.0
         for (a, b), w in info.transitions.items():
             if a in col and b in col:
                 trans[col[a], col[b]] = w
-        self._trans = trans
         # labels the model never saw can neither start nor follow: probability 0
-        self._start = np.full(len(LABELS), -np.inf)
-        self._start[known] = 0.0
+        start = np.full(len(LABELS), -np.inf)
+        start[known] = 0.0
+        return cls(attr, np.array(weights, dtype=np.float32), trans, start)
+
+
+class NumpyCrf:
+    """Score rows of a crfsuite model, keyed by attribute and cached per word type."""
+
+    def __init__(self, weights: CrfWeights, extractor: FeatureExtractor):
+        self.weights = weights
+        self.attr = weights.attr
+        self._rows = weights.rows
         self.extractor = extractor
         # word type -> its first score row: its own features, then one row per neighbour
         # slot (its features as seen from there), allocated together
@@ -127,4 +145,5 @@ class NumpyCrf:
 
     def marginals(self, sents: Sequence[Sequence[str]], contexts=None) -> list[np.ndarray]:
         """Per sentence (n, labels) label marginals, float32 like the networks'."""
-        return chain_marginals(self.emissions(sents, contexts), self._trans, self._start)
+        w = self.weights
+        return chain_marginals(self.emissions(sents, contexts), w.trans, w.start)

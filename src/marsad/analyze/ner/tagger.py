@@ -68,13 +68,15 @@ class NerModel:
 
     @property
     def _numpy_crf(self):
-        """The CRF's weights in numpy (:mod:`crf_numpy`), for the ensemble's marginals; one
-        per thread like the crfsuite tagger (its caches grow as it tags)."""
+        """The CRF in numpy (:mod:`crf_numpy`), for the ensemble's marginals: its weights
+        read once per model, its caches (which grow as it tags) one set per thread."""
         c = getattr(self._local, "numpy_crf", None)
         if c is None:
-            from marsad.analyze.ner.crf_numpy import NumpyCrf
+            from marsad.analyze.ner.crf_numpy import CrfWeights, NumpyCrf
 
-            c = self._local.numpy_crf = NumpyCrf(self._tagger, self.extractor)
+            if not hasattr(self, "_crf_weights"):
+                self._crf_weights = CrfWeights.read(self._tagger)
+            c = self._local.numpy_crf = NumpyCrf(self._crf_weights, self.extractor)
         return c
 
     @property
