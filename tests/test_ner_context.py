@@ -27,6 +27,34 @@ def _lstm_reference(x: np.ndarray, wih, whh, b) -> np.ndarray:
     return np.array(out)
 
 
+def test_packed_lstm_steps_only_running_sentences():
+    from marsad.analyze.ner.neural import gates_ifog, pad_rows, run_lstms
+
+    rng = np.random.default_rng(1)
+    H, D, K = 4, 3, 2
+    lens = [1, 3, 3, 6]  # ascending, as length_batches makes them
+    nets = [(rng.normal(scale=0.5, size=(4 * H, D)), rng.normal(scale=0.5, size=(4 * H, H)),
+             rng.normal(scale=0.5, size=4 * H)) for _ in range(K)]
+    x = rng.normal(size=(sum(lens), D))
+    xw = np.stack([pad_rows((x @ gates_ifog(wih).T + gates_ifog(b)).astype(np.float32), lens)
+                   for wih, _, b in nets])
+    U = np.stack([gates_ifog(whh).T for _, whh, _ in nets]).astype(np.float32)
+    packed = run_lstms(xw, U, lens)
+    padded = run_lstms(xw, U)  # every sentence stepped to the batch's width
+    starts = np.cumsum([0, *lens])
+    for k, (wih, whh, b) in enumerate(nets):
+        for s, n in enumerate(lens):
+            want = _lstm_reference(x[starts[s]:starts[s + 1]], wih, whh, b)
+            assert np.allclose(packed[k, s, :n], want, atol=1e-5)
+            assert np.allclose(padded[k, s, :n], want, atol=1e-5)
+            assert not packed[k, s, n:].any()  # padding is never stepped
+    # lengths out of order: every sentence is stepped over the whole width, same states
+    order = [3, 0, 2, 1]
+    shuffled = run_lstms(xw[:, order], U, [lens[i] for i in order])
+    for j, s in enumerate(order):
+        assert np.allclose(shuffled[:, j, :lens[s]], packed[:, s, :lens[s]], atol=1e-6)
+
+
 def _write_model(path, words, H=5, D=4, clusters=3, split=2, seed=0):
     rng = np.random.default_rng(seed)
     w = {f"{d}_{k}": rng.normal(0, 0.5, shape).astype(np.float16)

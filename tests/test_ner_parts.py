@@ -172,46 +172,6 @@ def test_mention_replacement_keeps_labels_aligned():
     assert mention_replacement(sents, 0.0, seed=3) == []
 
 
-def _lstm_reference(x: np.ndarray, U: np.ndarray) -> np.ndarray:
-    """One LSTM over one sentence, step by step (gates i, f, o, g): what run_lstms batches."""
-    H = U.shape[0]
-    h = np.zeros(H)
-    c = np.zeros(H)
-    out = []
-    for xt in x:
-        g = xt + h @ U
-        i, f, o = (1 / (1 + np.exp(-g[k * H:(k + 1) * H])) for k in range(3))
-        c = f * c + i * np.tanh(g[3 * H:])
-        h = o * np.tanh(c)
-        out.append(h)
-    return np.array(out)
-
-
-def test_packed_lstm_steps_only_running_sentences():
-    from marsad.analyze.ner.neural import pad_rows, run_lstms
-
-    rng = np.random.default_rng(1)
-    H, K = 4, 2
-    lens = [1, 3, 3, 6]  # ascending, as length_batches makes them
-    U = rng.normal(scale=0.5, size=(K, H, 4 * H)).astype(np.float32)
-    rows = [rng.normal(size=(sum(lens), 4 * H)).astype(np.float32) for _ in range(K)]
-    xw = np.stack([pad_rows(r, lens) for r in rows])
-    packed = run_lstms(xw, U, lens)
-    padded = run_lstms(xw, U)  # every sentence stepped to the batch's width
-    starts = np.cumsum([0, *lens])
-    for k in range(K):
-        for b, n in enumerate(lens):
-            want = _lstm_reference(rows[k][starts[b]:starts[b + 1]], U[k])
-            assert np.allclose(packed[k, b, :n], want, atol=1e-5)
-            assert np.allclose(padded[k, b, :n], want, atol=1e-5)
-            assert not packed[k, b, n:].any()  # padding is never stepped
-    # lengths out of order: every sentence is stepped over the whole width, same states
-    order = [3, 0, 2, 1]
-    shuffled = run_lstms(xw[:, order], U, [lens[i] for i in order])
-    for j, b in enumerate(order):
-        assert np.allclose(shuffled[:, j, :lens[b]], packed[:, b, :lens[b]], atol=1e-6)
-
-
 def test_an_organization_head_joins_the_name_it_governs():
     from marsad.analyze.ner.construct import join_construct_heads
 
