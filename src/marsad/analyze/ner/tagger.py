@@ -143,23 +143,6 @@ class NerModel:
         """True when the neural tagger takes part (it exists and has a weight)."""
         return self.neural_weight > 0 and self.neural is not None
 
-    def crf_marginals(self, tokens: Sequence[str], context=None):
-        """(n, labels) marginals of the CRF, from crfsuite itself; ``context``: the
-        sentence's contextual cluster ids when already computed for a batch. The ensemble
-        reads the same numbers faster from :mod:`crf_numpy`; this is the reference."""
-        import numpy as np
-
-        from marsad.analyze.ner.neural import LABELS
-
-        t = self._tagger
-        t.set(self.extractor.sentence(tokens, context))
-        known = set(t.labels())
-        m = np.zeros((len(tokens), len(LABELS)), dtype=np.float32)
-        for j, lab in enumerate(LABELS):
-            if lab in known:
-                m[:, j] = [t.marginal(lab, i) for i in range(len(tokens))]
-        return m
-
     def _ensemble(self, sents: Sequence[Sequence[str]]):
         """Per sentence: (labels, probabilities) from the CRF's label marginals pooled
         (:attr:`pooling`) with the networks' mean per-token label distribution (softmax of
