@@ -59,6 +59,14 @@ def register(sub, groups) -> None:
     p.add_argument("--pool", choices=("geometric", "mean"), default="geometric",
                    help="how the CRF's and the network's label distributions combine: their "
                    "weighted geometric mean (default) or their weighted average")
+    p.add_argument("--self-train", action="store_true",
+                   help="with --neural: then retrain the network on the training data plus "
+                   "news sentences (SaudiNewsNet) that the trained ensemble tagged confidently")
+    p.add_argument("--self-train-sentences", type=int, default=None, metavar="N",
+                   help="pseudo-labelled news sentences to add (default 6000)")
+    p.add_argument("--self-train-min-score", type=float, default=None, metavar="P",
+                   help="keep a news sentence only if every token's label has at least this "
+                   "probability (default 0.7)")
     p.set_defaults(func=cmd_train)
 
     p = groups["train"].add_parser(
@@ -125,6 +133,31 @@ def _read(path: Path, *, labelled: bool):
     return read_conll(path, labelled=labelled)
 
 
+def _self_train_settings(args: argparse.Namespace):
+    """The self-training settings the flags ask for, or None."""
+    from dataclasses import replace
+
+    from marsad.analyze.ner.selftrain import SelfTrainSettings
+
+    tuned = args.self_train_sentences is not None or args.self_train_min_score is not None
+    if not args.self_train:
+        if tuned:
+            raise InputError("--self-train-sentences/--self-train-min-score need --self-train")
+        return None
+    if not args.neural:
+        raise InputError("--self-train retrains the network: add --neural")
+    s = SelfTrainSettings()
+    if args.self_train_sentences is not None:
+        if args.self_train_sentences < 1:
+            raise InputError("--self-train-sentences must be 1 or more")
+        s = replace(s, sentences=args.self_train_sentences)
+    if args.self_train_min_score is not None:
+        if not 0 <= args.self_train_min_score <= 1:
+            raise InputError("--self-train-min-score must be in [0, 1]")
+        s = replace(s, min_score=args.self_train_min_score)
+    return s
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from marsad.analyze.ner.features import FeatureSettings
     from marsad.analyze.ner.train import TrainSettings, split_dev, train_ner
@@ -146,6 +179,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise InputError("--networks must be 1 or more")
     if args.neural_weight is not None and not 0 <= args.neural_weight <= 1:
         raise InputError("--neural-weight must be in [0, 1]")
+    self_train = _self_train_settings(args)
     base = TrainSettings()
     if args.plain:
         features = FeatureSettings(clusters=False, gazetteer=False)
@@ -170,7 +204,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                      refit=args.refit, source=str(train_path),
                      reuse_neural=tuple(args.reuse_neural) if args.reuse_neural else None,
                      neural_weight=args.neural_weight, networks=args.networks,
-                     pool=args.pool,
+                     pool=args.pool, self_train=self_train,
                      log=lambda m: print(m, file=sys.stderr, flush=True))
     print(f"model written to {args.out} ({meta['train_sentences']} sentences, "
           f"{meta['train_tokens']} tokens, {meta['train_seconds']}s)")

@@ -162,7 +162,8 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
               vectors: Path | None = None, refit: bool = False, source: str = "",
               reuse_neural: tuple[Path, Path] | None = None,
               neural_weight: float | None = None, networks: int = 1,
-              pool: str = "geometric", neural_settings=None, log=lambda m: None) -> dict:
+              pool: str = "geometric", neural_settings=None, self_train=None,
+              news=None, log=lambda m: None) -> dict:
     """The whole recipe behind ``marsad train ner``: CRF, then (``neural``) the BiLSTM-CRF
     and the ensemble weight chosen on dev; ``refit`` then retrains both on train+dev with
     the chosen settings (dev scores stay those of the models that did not see dev).
@@ -175,7 +176,10 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     scores of all weights are still recorded). ``networks`` trains that many networks
     (seeds ``seed``, ``seed + 1`` …) whose label distributions the model averages.
     ``pool`` is how the CRF's and the networks' distributions combine
-    (:func:`decode.pool`)."""
+    (:func:`decode.pool`). ``self_train`` (a :class:`selftrain.SelfTrainSettings`, with
+    ``neural``) then retrains the networks on the training data plus news sentences that
+    the ensemble just trained tagged (:mod:`selftrain`), split and refit alike; ``news`` is
+    the unlabelled Documents to sample (default: SaudiNewsNet from the shared data)."""
     if reuse_neural is not None and any(Path(d).resolve() == out.resolve() for d in reuse_neural):
         from marsad.errors import InputError
 
@@ -223,26 +227,60 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
 
         ns = neural_settings or NeuralSettings()
         ext = load_extractor(settings.features)
-        infos = []
-        for k in range(1, networks + 1):
-            nsk = replace(ns, seed=ns.seed + k - 1)
-            log(f"network {k} of {networks} (seed {nsk.seed})")
-            infos.append(train_neural(train, dev, out, ext, vectors or default_vectors_path(),
-                                      nsk, log=log, stem=network_stem(k)))
+        vec_path = vectors or default_vectors_path()
+
+        def train_networks(data, dev_part, epochs=None):
+            infos = []
+            for k in range(1, networks + 1):
+                nsk = replace(ns, seed=ns.seed + k - 1)
+                if epochs is not None:
+                    nsk = NeuralSettings(**{**asdict(nsk), "epochs": epochs[k - 1]})
+                log(f"network {k} of {networks} (seed {nsk.seed}, {len(data)} sentences)")
+                infos.append(train_neural(data, dev_part, out, ext, vec_path, nsk, log=log,
+                                          stem=network_stem(k)))
+            return infos
+
+        def pseudo(stage: str) -> list[ConllSentence]:
+            from marsad.analyze.ner.selftrain import pseudo_label
+
+            extra, stats = pseudo_label(load_model(out).tag_with_scores_many, news_sents,
+                                        self_train)
+            log(f"self-training ({stage}): {stats['used']} pseudo-labelled sentences "
+                f"({stats['confident']} confident of {stats['with_names']} with names, "
+                f"{stats['news_sentences']} news sentences)")
+            meta["self_training"][stage] = stats
+            return extra
+
+        infos = train_networks(train, dev)
         meta["crf_dev_scores"] = meta.get("dev_scores")
         meta["neural"] = infos[0]
         meta["networks"] = infos
         _settle_ensemble(out, dev, meta, neural_weight, pool, log)
+        teacher_epochs = [i["best_epoch"] for i in infos]
+        if self_train is not None:
+            from marsad.analyze.ner.selftrain import news_sentences
+
+            news_sents = news_sentences(news if news is not None else _default_news(), self_train)
+            teacher = dict(meta["ensemble"])
+            meta["self_training"] = {"settings": self_train.as_dict(), "teacher": {
+                "ensemble": teacher, "dev_scores": meta.get("dev_scores"), "neural": infos[0]}}
+            infos = train_networks([*train, *pseudo("split")], dev)
+            meta["neural"] = infos[0]
+            meta["networks"] = infos
+            _settle_ensemble(out, dev, meta, neural_weight, pool, log)
         if refit and dev:
             log("refitting the CRF and the neural tagger on train+dev")
             full = [*train, *dev]
             crf_meta = train_crf(full, [], out, settings, source=source, log=log)
-            epochs = []
-            for k, info in enumerate(infos, 1):
-                fixed = NeuralSettings(**{**info["settings"], "epochs": info["best_epoch"]})
-                train_neural(full, [], out, ext, vectors or default_vectors_path(), fixed,
-                             log=log, stem=network_stem(k))
-                epochs.append(fixed.epochs)
+            train_networks(full, [], teacher_epochs)
+            epochs = teacher_epochs
+            if self_train is not None:
+                student = meta["ensemble"]
+                meta["ensemble"] = teacher
+                _write_meta(out, meta)
+                epochs = [i["best_epoch"] for i in infos]
+                train_networks([*full, *pseudo("refit")], [], epochs)
+                meta["ensemble"] = student
             meta["refit"] = {"sentences": len(full), "train_sha256": crf_meta["train_sha256"],
                              "neural_epochs": epochs[0], "network_epochs": epochs}
             if "overrides" in meta:
@@ -259,6 +297,13 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         meta["dev_scores"] = dev_scores
         _write_meta(out, meta)
     return meta
+
+
+def _default_news():
+    """SaudiNewsNet's articles (the shared data), the unlabelled news of self-training."""
+    from marsad.analyze.snn import iter_documents
+
+    return iter_documents()
 
 
 def blocked_overrides(train: Sequence[ConllSentence], settings: TrainSettings) -> list[str]:

@@ -11,7 +11,12 @@ no better in-domain or across sources, and four times slower. So was the mean of
 articles' news word vectors — the NER model's PPMI-SVD vectors — beside the sparse
 features, at half and full weight: dev accuracy 95.59 / 95.51 against 95.73, mean
 leave-one-source-out macro-F1 80.83 against 81.00, only the cross-corpus stand-ins rose,
-by 0.7–1.7.)
+by 0.7–1.7.) What the outlet is worth in-domain, measured with the truth: given each
+article's source from the corpus metadata, a per-source copy of every feature (Daumé's
+feature augmentation, so each site's own label habits can be learnt: France24 files World
+Cup reports under politics) scores dev accuracy 96.53 / 96.63 (copies at weight 1 / 2)
+against 95.73. So even knowing the outlet stays under 97%, and a model that guessed the
+outlet from the text would be learning the two corpora, not the topics.
 """
 
 from __future__ import annotations
