@@ -61,6 +61,10 @@ def test_self_train_flags_are_checked(tmp_path):
     r = subprocess.run([sys.executable, "-m", "marsad", "train", "ner", "--self-train",
                         "--out", str(tmp_path / "m")], capture_output=True, text=True, check=False)
     assert r.returncode != 0 and "--neural" in r.stderr and "Traceback" not in r.stderr
+    r = subprocess.run([sys.executable, "-m", "marsad", "train", "ner", "--neural", "--self-train",
+                        "--reuse-neural", str(tmp_path), str(tmp_path), "--out", str(tmp_path / "m")],
+                       capture_output=True, text=True, check=False)
+    assert r.returncode != 0 and "--reuse-neural" in r.stderr and "Traceback" not in r.stderr
     r = subprocess.run([sys.executable, "-m", "marsad", "train", "ner", "--neural",
                         "--self-train-sentences", "10", "--out", str(tmp_path / "m")],
                        capture_output=True, text=True, check=False)

@@ -144,8 +144,9 @@ def _self_train_settings(args: argparse.Namespace):
         if tuned:
             raise InputError("--self-train-sentences/--self-train-min-score need --self-train")
         return None
-    if not args.neural:
-        raise InputError("--self-train retrains the network: add --neural")
+    if not args.neural or args.reuse_neural:
+        raise InputError("--self-train retrains the network: add --neural "
+                         "(and leave out --reuse-neural)")
     s = SelfTrainSettings()
     if args.self_train_sentences is not None:
         if args.self_train_sentences < 1:
@@ -163,6 +164,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from marsad.analyze.ner.train import TrainSettings, split_dev, train_ner
     from marsad.data import corpus_path
 
+    self_train = _self_train_settings(args)  # flag errors before reading any data
     train_path = args.train or corpus_path("anercorp", "train.conll")
     sents = _read(train_path, labelled=True)
     if args.dev:
@@ -179,7 +181,6 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise InputError("--networks must be 1 or more")
     if args.neural_weight is not None and not 0 <= args.neural_weight <= 1:
         raise InputError("--neural-weight must be in [0, 1]")
-    self_train = _self_train_settings(args)
     base = TrainSettings()
     if args.plain:
         features = FeatureSettings(clusters=False, gazetteer=False)

@@ -180,6 +180,9 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     ``neural``) then retrains the networks on the training data plus news sentences that
     the ensemble just trained tagged (:mod:`selftrain`), split and refit alike; ``news`` is
     the unlabelled Documents to sample (default: SaudiNewsNet from the shared data)."""
+    if self_train is not None and (not neural or reuse_neural is not None):
+        raise ValueError("self-training retrains the network: it needs neural=True "
+                         "and no reuse_neural")
     if reuse_neural is not None and any(Path(d).resolve() == out.resolve() for d in reuse_neural):
         from marsad.errors import InputError
 
@@ -234,7 +237,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
             for k in range(1, networks + 1):
                 nsk = replace(ns, seed=ns.seed + k - 1)
                 if epochs is not None:
-                    nsk = NeuralSettings(**{**asdict(nsk), "epochs": epochs[k - 1]})
+                    nsk = replace(nsk, epochs=epochs[k - 1])
                 log(f"network {k} of {networks} (seed {nsk.seed}, {len(data)} sentences)")
                 infos.append(train_neural(data, dev_part, out, ext, vec_path, nsk, log=log,
                                           stem=network_stem(k)))
