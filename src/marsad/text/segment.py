@@ -94,7 +94,7 @@ def split_sentences(text: str, *, paragraph_offsets: list[tuple[int, int]] | Non
             boundary = False
             if ch in _END:
                 boundary = _is_boundary(text, i, depth)
-            elif ch == "؛" and i - start > 120 or ch == "\n":
+            elif (ch == "؛" and i - start > 120) or ch == "\n":
                 boundary = True
             if boundary:
                 j = i + 1 if ch != "\n" else i

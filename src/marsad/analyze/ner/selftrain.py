@@ -48,21 +48,20 @@ def news_sentences(docs: Iterable[Document], s: SelfTrainSettings) -> list[list[
 
 
 def pseudo_label(tag_with_scores: Callable[[Sequence[Sequence[str]]], list[tuple[list[str], list[float]]]],
-                 sents: Sequence[list[str]], s: SelfTrainSettings, *, batch: int = 64,
+                 sents: Sequence[list[str]], s: SelfTrainSettings,
                  ) -> tuple[list[ConllSentence], dict]:
-    """Tag ``sents`` with the teacher (a model's ``tag_with_scores_many``) and keep up to
-    ``s.sentences`` of those holding a name whose every token scored ``s.min_score`` or more
-    (a seeded random choice among them); with counts for the training record."""
+    """Tag ``sents`` with the teacher (a model's ``tag_with_scores_many``, which batches
+    them by length itself) and keep up to ``s.sentences`` of those holding a name whose
+    every token scored ``s.min_score`` or more (a seeded random choice among them); with
+    counts for the training record."""
     kept: list[ConllSentence] = []
     with_names = 0
-    for i in range(0, len(sents), batch):
-        chunk = sents[i:i + batch]
-        for toks, (labels, scores) in zip(chunk, tag_with_scores(chunk)):
-            if all(lab == "O" for lab in labels):
-                continue
-            with_names += 1
-            if min(scores, default=1.0) >= s.min_score:
-                kept.append(ConllSentence(list(toks), list(labels)))
+    for toks, (labels, scores) in zip(sents, tag_with_scores(sents)):
+        if all(lab == "O" for lab in labels):
+            continue
+        with_names += 1
+        if min(scores, default=1.0) >= s.min_score:
+            kept.append(ConllSentence(list(toks), list(labels)))
     random.Random(s.seed).shuffle(kept)
     chosen = kept[: s.sentences]
     stats = {"news_sentences": len(sents), "with_names": with_names, "confident": len(kept),

@@ -243,7 +243,8 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                                           stem=network_stem(k)))
             return infos
 
-        def pseudo(stage: str) -> list[ConllSentence]:
+        def pseudo(stage: str, news_sents: list[list[str]]) -> list[ConllSentence]:
+            """The model now in ``out`` tags the news: its confident sentences."""
             from marsad.analyze.ner.selftrain import pseudo_label
 
             extra, stats = pseudo_label(load_model(out).tag_with_scores_many, news_sents,
@@ -263,11 +264,15 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         if self_train is not None:
             from marsad.analyze.ner.selftrain import news_sentences
 
-            news_sents = news_sentences(news if news is not None else _default_news(), self_train)
+            if news is None:
+                from marsad.analyze.snn import iter_documents
+
+                news = iter_documents()  # SaudiNewsNet, from the shared data
+            news_sents = news_sentences(news, self_train)
             teacher = dict(meta["ensemble"])
             meta["self_training"] = {"settings": self_train.as_dict(), "teacher": {
                 "ensemble": teacher, "dev_scores": meta.get("dev_scores"), "neural": infos[0]}}
-            infos = train_networks([*train, *pseudo("split")], dev)
+            infos = train_networks([*train, *pseudo("split", news_sents)], dev)
             meta["neural"] = infos[0]
             meta["networks"] = infos
             _settle_ensemble(out, dev, meta, neural_weight, pool, log)
@@ -275,6 +280,8 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
             log("refitting the CRF and the neural tagger on train+dev")
             full = [*train, *dev]
             crf_meta = train_crf(full, [], out, settings, source=source, log=log)
+            if "overrides" in meta:
+                meta["overrides"] = {"blocked": blocked_overrides(full, settings)}
             train_networks(full, [], teacher_epochs)
             epochs = teacher_epochs
             if self_train is not None:
@@ -282,12 +289,10 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                 meta["ensemble"] = teacher
                 _write_meta(out, meta)
                 epochs = [i["best_epoch"] for i in infos]
-                train_networks([*full, *pseudo("refit")], [], epochs)
+                train_networks([*full, *pseudo("refit", news_sents)], [], epochs)
                 meta["ensemble"] = student
             meta["refit"] = {"sentences": len(full), "train_sha256": crf_meta["train_sha256"],
                              "neural_epochs": epochs[0], "network_epochs": epochs}
-            if "overrides" in meta:
-                meta["overrides"] = {"blocked": blocked_overrides(full, settings)}
             _write_meta(out, meta)
     elif refit and dev:
         log("refitting the CRF on train+dev")
@@ -300,13 +305,6 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
         meta["dev_scores"] = dev_scores
         _write_meta(out, meta)
     return meta
-
-
-def _default_news():
-    """SaudiNewsNet's articles (the shared data), the unlabelled news of self-training."""
-    from marsad.analyze.snn import iter_documents
-
-    return iter_documents()
 
 
 def blocked_overrides(train: Sequence[ConllSentence], settings: TrainSettings) -> list[str]:
