@@ -46,6 +46,10 @@ def register(sub, groups) -> None:
                    help="leave out the knowledge-base alias/nisba features (the pre-KB recipe)")
     p.add_argument("--context", action="store_true",
                    help="add the contextual clusters of `marsad train ner-context` to the CRF")
+    p.add_argument("--memory", action="store_true",
+                   help="give the CRF the training data's own names, jackknifed: each fifth of "
+                   "the sentences sees the names tagged in the other four (written to "
+                   "memory.tsv in the model directory)")
     p.add_argument("--reuse-neural", nargs=2, type=Path, metavar=("SPLIT_DIR", "FULL_DIR"),
                    help="do not train the network: choose the ensemble weight on dev with the "
                    "network in SPLIT_DIR (trained on the same train split) and ship the one in "
@@ -185,7 +189,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.plain:
         features = FeatureSettings(clusters=False, gazetteer=False)
     else:
-        features = FeatureSettings(kb=not args.no_kb, context=args.context)
+        features = FeatureSettings(kb=not args.no_kb, context=args.context, memory=args.memory)
     settings = TrainSettings(
         c1=base.c1 if args.c1 is None else args.c1,
         c2=base.c2 if args.c2 is None else args.c2,

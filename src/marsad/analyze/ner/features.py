@@ -44,6 +44,7 @@ class FeatureSettings:
     clusters_file: str = "clusters.tsv.gz"  # in marsad/resources/ner
     kb: bool = False  # knowledge-base alias/nisba/MISC-word features (see :mod:`kbfeat`)
     context: bool = False  # contextual clusters from a news language model (:mod:`context`)
+    memory: bool = False  # the training annotation's names, jackknifed (:mod:`memory`)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -98,6 +99,9 @@ class FeatureExtractor:
 
             self.kbg = load_kb_gazetteer()
         self._kb_memo: dict[tuple[str, ...], list[str]] = {}
+        # the memory of training names (:mod:`memory`): set by the model loader, and per
+        # fold while training; None leaves the features out
+        self.memory: Gazetteer | None = None
         self._type = lru_cache(maxsize=300_000)(self._type_features)
         self._shift = lru_cache(maxsize=300_000)(self._shifted)
         self._offsets = [o for o in range(-settings.window, settings.window + 1) if o]
@@ -225,10 +229,16 @@ class FeatureExtractor:
     def position_features(self, tokens: Sequence[str], context=None) -> list[list[str]]:
         """The features of each position that its word type alone does not fix: phrase
         matches (its own and its ±1 neighbours'), sentence edges, contextual clusters and
-        word bigrams. Per-type features are cached; these are built per sentence."""
+        word bigrams; and the memory of training names (:mod:`memory`). Per-type features
+        are cached; these are built per sentence."""
         n = len(tokens)
         keys = [self._type(t)[2] for t in tokens]
         gaz = self.gaz_tags(keys)
+        mem = None
+        if self.memory is not None:
+            from marsad.analyze.ner.memory import memory_features
+
+            mem = memory_features(self.memory, keys)
         kbt = self.kb_tags(keys) if self.kbg is not None else None
         lc = None
         if self.context is not None and n:
@@ -257,5 +267,7 @@ class FeatureExtractor:
                 f.append("wb=" + keys[i - 1] + "|" + keys[i])
             if i + 1 < n:
                 f.append("wa=" + keys[i] + "|" + keys[i + 1])
+            if mem is not None:
+                f.extend(mem[i])
             out.append(f)
         return out

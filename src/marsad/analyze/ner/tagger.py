@@ -225,7 +225,14 @@ def load_model(path: str | Path | None = None) -> NerModel:
         raise ResourceMissing(f"NER model in {p}", fix=TRAIN_CMD)
     meta = json.loads((p / "meta.json").read_text(encoding="utf-8"))
     settings = FeatureSettings(**meta.get("features", {}))
-    model = NerModel(p, meta, load_extractor(settings))
+    extractor = load_extractor(settings)
+    if settings.memory:
+        from marsad.analyze.ner.memory import MEMORY_FILE, read_memory
+
+        if not (p / MEMORY_FILE).exists():
+            raise ResourceMissing(f"NER name memory {p / MEMORY_FILE}", fix=TRAIN_CMD)
+        extractor.memory = read_memory(p / MEMORY_FILE)
+    model = NerModel(p, meta, extractor)
     _ = model._tagger  # open now so a broken file fails at load, not at first use
     _ = model.neural
     if model.ensembled:

@@ -70,12 +70,29 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     t0 = time.time()
     ext = load_extractor(settings.features)
     trainer = pycrfsuite.Trainer(verbose=False)
-    ctx = ext.context_labels([s.tokens for s in train]) or [None] * len(train)
-    for s, c in zip(train, ctx):
-        xseq = ext.sentence(s.tokens, c)
-        trainer.append(xseq, s.labels)
-        if settings.augment and any(lab != "O" for lab in s.labels):
-            trainer.append(mask_identity(xseq, s.labels), s.labels)
+
+    def key(tok: str) -> str:
+        return ext._type(tok)[2]
+
+    if settings.features.memory:
+        from marsad.analyze.ner.memory import folds
+
+        parts = list(folds(train, key))  # each part featurized with the others' memory
+    else:
+        parts = [(list(train), None)]
+    for part, memory in parts:
+        ext.memory = memory
+        ctx = ext.context_labels([s.tokens for s in part]) or [None] * len(part)
+        for s, c in zip(part, ctx):
+            xseq = ext.sentence(s.tokens, c)
+            trainer.append(xseq, s.labels)
+            if settings.augment and any(lab != "O" for lab in s.labels):
+                trainer.append(mask_identity(xseq, s.labels), s.labels)
+    ext.memory = None
+    if settings.features.memory:
+        from marsad.analyze.ner.memory import MEMORY_FILE, build_memory, write_memory
+
+        write_memory(out / MEMORY_FILE, build_memory(train, key))
     trainer.set_params({"c1": settings.c1, "c2": settings.c2,
                         "max_iterations": settings.max_iterations,
                         "feature.possible_transitions": True})
@@ -190,7 +207,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                          "(the output directory is cleared first)")
     if out.exists():
         for stale in [*out.glob("neural*.npz"), *out.glob("neural*.json"),
-                      *out.glob("best_neural*")]:
+                      *out.glob("best_neural*"), *out.glob("memory.tsv")]:
             stale.unlink()
     meta = train_crf(train, dev, out, settings, source=source, log=log)
     if dev:
