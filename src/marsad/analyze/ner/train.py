@@ -18,6 +18,7 @@ from marsad.analyze.ner.conll import ConllSentence, format_conll
 from marsad.analyze.ner.context import CONTEXT_FILE
 from marsad.analyze.ner.features import FeatureSettings
 from marsad.analyze.ner.gazetteer import RESOURCES
+from marsad.analyze.ner.memory import MEMORY_FILE
 from marsad.analyze.ner.scorer import score_sentences
 from marsad.analyze.ner.tagger import load_extractor, load_model
 
@@ -90,7 +91,7 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                 trainer.append(mask_identity(xseq, s.labels), s.labels)
     ext.memory = None
     if settings.features.memory:
-        from marsad.analyze.ner.memory import MEMORY_FILE, build_memory, write_memory
+        from marsad.analyze.ner.memory import build_memory, write_memory
 
         write_memory(out / MEMORY_FILE, build_memory(train, key))
     trainer.set_params({"c1": settings.c1, "c2": settings.c2,
@@ -207,7 +208,7 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                          "(the output directory is cleared first)")
     if out.exists():
         for stale in [*out.glob("neural*.npz"), *out.glob("neural*.json"),
-                      *out.glob("best_neural*"), *out.glob("memory.tsv")]:
+                      *out.glob("best_neural*"), *out.glob(MEMORY_FILE)]:
             stale.unlink()
     meta = train_crf(train, dev, out, settings, source=source, log=log)
     if dev:
