@@ -9,13 +9,13 @@ import subprocess
 import sys
 
 from marsad.analyze.ner.conll import ConllSentence
+from marsad.analyze.ner.gazetteer import write_phrases
 from marsad.analyze.ner.memory import (
     build_memory,
     folds,
     memory_features,
     memory_gazetteer,
     read_memory,
-    write_memory,
 )
 from marsad.analyze.ner.tagger import load_model
 from marsad.data import corpus_or_skip
@@ -83,7 +83,7 @@ def test_features_mark_the_match_and_its_neighbours():
 
 def test_file_round_trip(tmp_path):
     mem = build_memory(SENTS, key)
-    write_memory(tmp_path / "memory.tsv", mem)
+    write_phrases(tmp_path / "memory.tsv", mem)
     assert read_memory(tmp_path / "memory.tsv").phrases == mem
 
 

@@ -225,7 +225,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_resources(args: argparse.Namespace) -> int:
     from marsad.analyze.ner.clusters import ClusterSettings, build_clusters, default_vectors_path
-    from marsad.analyze.ner.gazetteer import PLACES_FILE, RESOURCES, build_places, write_places
+    from marsad.analyze.ner.gazetteer import PLACES_FILE, RESOURCES, build_places, write_phrases
     from marsad.analyze.ner.tagger import CLUSTERS_FILE
     from marsad.data import corpus_path
 
@@ -240,7 +240,7 @@ def cmd_resources(args: argparse.Namespace) -> int:
     with gzip.open(out / CLUSTERS_FILE, "rt", encoding="utf-8") as f:
         words = [line.split("\t", 1)[0] for line in f]  # most frequent first
     places = build_places(words)
-    write_places(out / PLACES_FILE, places)
+    write_phrases(out / PLACES_FILE, places)
     summary["places"] = len(places)
     summary = {k: summary[k] for k in ("texts", "tokens", "words", "settings", "places",
                                        "vectors", "corpora")}

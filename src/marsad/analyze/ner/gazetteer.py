@@ -154,14 +154,11 @@ class Gazetteer:
 
 
 def load_gazetteer(resources: Path = RESOURCES) -> Gazetteer:
-    phrases: dict[tuple[str, ...], str] = {}
     places = resources / PLACES_FILE
     if places.exists():
-        with gzip.open(places, "rt", encoding="utf-8") as f:
-            for line in f:
-                typ, _, name = line.rstrip("\n").partition("\t")
-                phrases[tuple(name.split(" "))] = typ
+        phrases = read_phrases(places)
     else:
+        phrases = {}
         for name in _read_list(resources / "lists" / "places.txt"):
             phrases[phrase_key(name)] = "LOC"
     # the ambiguous single words of the name lists are word cues, not phrases: the
@@ -252,7 +249,26 @@ def build_places(frequent_words: Iterable[str], *, top_frequent: int = 3000,
     return out
 
 
-def write_places(path: Path, places: dict[tuple[str, ...], str]) -> None:
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
-        for k, t in sorted(places.items()):
+def _open_text(path: Path, mode: str):
+    if path.suffix == ".gz":
+        return gzip.open(path, mode + "t", encoding="utf-8", compresslevel=9)
+    return open(path, mode, encoding="utf-8")
+
+
+def write_phrases(path: Path, phrases: dict[tuple[str, ...], str]) -> None:
+    """A phrase file (the places gazetteer, the NER name memory): ``TYPE <TAB> key key …``
+    per line, sorted; gzipped when the name ends in ``.gz``."""
+    with _open_text(path, "w") as f:
+        for k, t in sorted(phrases.items()):
             f.write(f"{t}\t{' '.join(k)}\n")
+
+
+def read_phrases(path: Path) -> dict[tuple[str, ...], str]:
+    """The phrases of a file written by :func:`write_phrases`."""
+    phrases: dict[tuple[str, ...], str] = {}
+    with _open_text(path, "r") as f:
+        for line in f:
+            typ, _, name = line.rstrip("\n").partition("\t")
+            if name:
+                phrases[tuple(name.split(" "))] = typ
+    return phrases

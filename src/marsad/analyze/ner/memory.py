@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from marsad.analyze.ner.gazetteer import Gazetteer, clitic_variants
+from marsad.analyze.ner.gazetteer import Gazetteer, clitic_variants, read_phrases
 from marsad.analyze.ner.scorer import spans_from_bio
 
 MEMORY_FILE = "memory.tsv"
@@ -97,15 +97,7 @@ def memory_features(gaz: Gazetteer, keys: Sequence[str]) -> list[list[str]]:
     return out
 
 
-def write_memory(path: Path, phrases: dict[tuple[str, ...], str]) -> None:
-    lines = [f"{t}\t{' '.join(k)}" for k, t in sorted(phrases.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def read_memory(path: Path) -> Gazetteer:
-    phrases: dict[tuple[str, ...], str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        typ, _, name = line.partition("\t")
-        if name:
-            phrases[tuple(name.split(" "))] = typ
-    return memory_gazetteer(phrases)
+    """The memory in a model directory's :data:`MEMORY_FILE` (written by
+    :func:`gazetteer.write_phrases`)."""
+    return memory_gazetteer(read_phrases(path))

@@ -78,7 +78,7 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     if settings.features.memory:
         from marsad.analyze.ner.memory import folds
 
-        parts = list(folds(train, key))  # each part featurized with the others' memory
+        parts = folds(train, key)  # each part featurized with the others' memory
     else:
         parts = [(list(train), None)]
     for part, memory in parts:
@@ -91,9 +91,10 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
                 trainer.append(mask_identity(xseq, s.labels), s.labels)
     ext.memory = None
     if settings.features.memory:
-        from marsad.analyze.ner.memory import build_memory, write_memory
+        from marsad.analyze.ner.gazetteer import write_phrases
+        from marsad.analyze.ner.memory import build_memory
 
-        write_memory(out / MEMORY_FILE, build_memory(train, key))
+        write_phrases(out / MEMORY_FILE, build_memory(train, key))
     trainer.set_params({"c1": settings.c1, "c2": settings.c2,
                         "max_iterations": settings.max_iterations,
                         "feature.possible_transitions": True})
