@@ -157,6 +157,15 @@ class Event:
     date: str | None = None  # ISO date, or "start/end" range
     reporter: Span | None = None  # who reported it ("قالت الرسالة إن ...")
     mentions: list[Span] = field(default_factory=list)  # further mentions of the same event
+    country: str | None = None  # ISO 3166-1 alpha-2 of where it happened, named place or not
+    geo_precision: str | None = None  # "place" | "region" | "country" (as ACLED's geo_precision)
+    date_precision: str | None = None  # "day" | "week" | "month" | "year" (ACLED's time_precision)
+    source_name: str | None = None  # the source's linked entity: canonical Arabic name
+    source_en: str | None = None  # ... and English name
+    target_name: str | None = None
+    target_en: str | None = None
+    fatalities: int | None = None  # killed, as the text states it
+    injured: int | None = None
 
 
 @dataclass

@@ -32,7 +32,15 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
         "source and target span match; with --negatives, the false-alarm rate (event-free "
         "sentences given an ASSAULT or PROTEST).",
     )
-    e.add_argument("gold", metavar="FILE", help="gold XML (e.g. events-gold-dev/arabic_events_dev.xml)")
+    e.add_argument("gold", metavar="FILE", nargs="?",
+                   help="gold XML (e.g. events-gold-dev/arabic_events_dev.xml)")
+    e.add_argument("--field", nargs=2, metavar=("ARTICLES", "GOLD"),
+                   help="score whole articles on field gold (events-field-dev/articles.jsonl "
+                   "gold.jsonl): the full pipeline, every event row, every field, matched as "
+                   "GUIDELINE.md says")
+    e.add_argument("--by-type", action="store_true", help="with --field: a row per PLOVER type")
+    e.add_argument("--errors", type=int, default=0, metavar="N",
+                   help="with --field: print N false rows, missed incidents and wrong-field rows")
     e.add_argument("--negatives", metavar="FILE", action="append", default=[],
                    help="event-free sentences, one per line (repeatable)")
     e.add_argument("--corpus-negatives", type=int, metavar="N", default=0,
@@ -127,6 +135,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from marsad.analyze.events.evaluate import score_gold, score_negatives
     from marsad.analyze.events.gold import read_gold, read_sentences, sample_corpus_sentences
 
+    if args.field:
+        return cmd_eval_field(args)
+    if not args.gold:
+        raise InputError("no gold given", source="marsad eval events",
+                         fix="give a gold XML file, or --field ARTICLES.jsonl GOLD.jsonl")
     gold = read_gold(args.gold)
     pipeline = _pipeline(False) if args.with_ner else None
     rep = score_gold(gold, pipeline=pipeline)
@@ -170,6 +183,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 code = 1
     return code
+
+
+def cmd_eval_field(args: argparse.Namespace) -> int:
+    from marsad.analyze.events.field_eval import (
+        analyse_articles,
+        format_errors,
+        format_table,
+        read_field_gold,
+        score_field,
+    )
+    articles, gold_path = args.field
+    gold = read_field_gold(gold_path)
+    pipe = _pipeline(False)
+    t0 = time.perf_counter()
+
+    def progress(n: int) -> None:
+        if n % 20 == 0:
+            print(f"  {n}/{len(gold)} articles analysed ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
+
+    pairs = analyse_articles(articles, pipe, progress=progress)
+    rep = score_field(pairs, gold)
+    dt = time.perf_counter() - t0
+    if args.json:
+        out = {"articles": articles, "gold": gold_path, "all": rep.summary(),
+               "by_type": {t: rep.summary(t) for t in rep.types()} if args.by_type else None}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"field gold: {gold_path} ({len(pairs)} articles analysed in {dt:.1f}s)")
+        print(format_table(rep, by_type=args.by_type))
+        if args.errors:
+            print(format_errors(rep, args.errors))
+    return 0
 
 
 def _fmt(x) -> str:

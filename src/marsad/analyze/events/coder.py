@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 
 from marsad.analyze.events import attribution, merge
 from marsad.analyze.events.actors import NP, assign
+from marsad.analyze.events.context import DocContext
 from marsad.analyze.events.forms import IMPF, PERF, analyses, norm
 from marsad.analyze.events.lexicon import Lexicon, default_lexicon
 from marsad.analyze.events.scan import Match, make_tokens, scan
 from marsad.analyze.events.status import status_of
 from marsad.analyze.events.view import SentenceView
-from marsad.model import Analysis, Entity, Event, Mention, Span
-from marsad.text.dates import DateMention, find_dates, parse_published
+from marsad.analyze.events.when import LazyDates, date_of
+from marsad.analyze.events.where import where_of
+from marsad.model import Analysis, Event
 
 MODE_RANK = {
     m: i for i, m in enumerate((
@@ -31,15 +33,6 @@ MODE_RANK = {
     ))
 }
 TYPE_WEIGHT = {"ASSAULT": 0.12, "PROTEST": 0.14, "COERCE": 0.04}
-LOC_PREPS = {"في", "قرب", "وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي",
-             "داخل", "امام", "بالقرب", "محيط", "ضواحي", "اطراف", "مدينه", "بلده", "قريه", "منطقه",
-             "محافظه", "ولايه", "اقليم", "مخيم", "حي", "العاصمه", "ضاحيه", "ساحه", "مدينة"}
-_PLACE_HEADS = {"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط", "قرب", "مدينه",
-                "بلده", "قريه", "محافظه", "ولايه", "اقليم", "مخيم", "حي", "ضاحيه", "ضواحي", "اطراف", "ناحيه",
-                "قضاء", "منطقه"}
-_NOT_PLACES = {"الحدود", "حدود", "المدينه", "البلاد", "العاصمه", "المنطقه", "الطريق", "البلده", "القريه",
-               "المحافظه", "الولايه", "الاقليم", "الشارع", "السوق", "مقر", "المقر", "مبني", "المبني", "منزل",
-               "حاجز", "نقطه", "مدخل", "الموقع", "موقع", "البحر", "النهر", "الشرق", "الغرب", "العالم"}
 PROTESTER_NOUNS = ("متظاهر", "محتج", "معتصم", "مضرب")
 
 
@@ -219,119 +212,6 @@ def _best(g: Group, p: Trigger, attr: str, avoid: NP | None = None) -> NP | None
     return min(vals, key=rank) if vals else None
 
 
-# --- spans, places, dates -------------------------------------------------------------------
-
-class DocContext:
-    """What the coder needs from the whole Analysis."""
-
-    def __init__(self, analysis: Analysis) -> None:
-        self.text = analysis.text
-        self.entities: dict[str, Entity] = {e.id: e for e in analysis.entities}
-        self.mentions = sorted(analysis.mentions, key=lambda m: m.start)
-        self._mstarts = [m.start for m in self.mentions]
-        self.published = parse_published(analysis.document.published)
-
-    def mentions_in(self, start: int, end: int) -> list[Mention]:
-        i = bisect.bisect_left(self._mstarts, start)
-        out = []
-        while i < len(self.mentions) and self.mentions[i].start < end:
-            out.append(self.mentions[i])
-            i += 1
-        return out
-
-    def span(self, v: SentenceView, first: int, last: int, mention: Mention | None = None) -> Span:
-        s, e = v.toks[first].start, v.toks[last].end
-        eid = mention.entity_id if mention else None
-        return Span(s, e, self.text[s:e], eid)
-
-    def place(self, mention: Mention | None) -> dict | None:
-        if mention is None or not mention.entity_id:
-            return None
-        ent = self.entities.get(mention.entity_id)
-        if ent is None:
-            return None
-        return {
-            "entity_id": ent.id, "name_ar": ent.name_ar, "name_en": ent.name_en,
-            "country": ent.country, "lat": ent.lat, "lon": ent.lon, "geonames_id": ent.geonames_id,
-        }
-
-
-def _location(v: SentenceView, m: Match, actors: tuple[NP | None, ...] = ()) -> tuple[int, int, Mention | None] | None:
-    cands: list[tuple[int, int, int, Mention | None]] = []  # (distance, first, last, mention)
-
-    def taken(first: int, last: int) -> bool:
-        return any(a is not None and not (last < a.first or first > a.last) for a in actors)
-
-    for men in v.mentions:
-        if men.type != "LOC":
-            continue
-        idx = [t.i for t in v.toks if t.start < men.end and men.start < t.end]
-        if not idx or (m.first <= idx[0] <= m.last) or taken(idx[0], idx[-1]):
-            continue
-        d = abs(idx[0] - m.first)
-        prev = v.base(idx[0] - 1) if idx[0] > 0 else ""
-        if prev in LOC_PREPS or v.has_proclitic(idx[0], "ب"):
-            d -= 3
-        elif not men.entity_id:
-            continue  # an unlinked name with no في/ب before it is too weak a place
-        if v.segment[idx[0]] != v.segment[m.first]:
-            continue  # a place in another clause (حيث ..., كما ...) belongs to another event
-        cands.append((d, idx[0], idx[-1], men))
-    if not cands:
-        for i, (cls, _sector, last) in v.agent_at.items():
-            if cls != "state" or (m.first <= i <= m.last):
-                continue
-            prev = v.base(i - 1) if i > 0 else ""
-            if (prev in LOC_PREPS or v.has_proclitic(i, "ب")) and not taken(i, last) \
-                    and v.segment[i] == v.segment[m.first]:
-                cands.append((abs(i - m.first), i, last, None))
-    if not cands:  # غرب الموصل، مدينة الصدر: a word after a direction or a kind of place
-        for i in range(len(v.toks) - 1):
-            if v.base(i) in _PLACE_HEADS and v.is_word(i + 1) and not v.is_stop(i + 1) \
-                    and not v.raw(i + 1).endswith(("ي", "يه")) \
-                    and v.base(i + 1) not in _NOT_PLACES and not v.is_quantity(i + 1) \
-                    and not (m.first <= i + 1 <= m.last) and (i + 1) not in v.verb_at \
-                    and v.segment[i] == v.segment[m.first] and v.raw(i + 1)[:1] not in "يتن":
-                cands.append((abs(i - m.first), i + 1, i + 1, None))
-    if not cands:
-        return None
-    d, first, last, men = min(cands, key=lambda c: c[0])
-    return first, last, men
-
-
-class _LazyDates:
-    """The sentence's date expressions, found only when an event needs them (and only when
-    a word could be part of one)."""
-
-    def __init__(self, text: str, start: int, end: int, published, v: SentenceView) -> None:
-        self.args = (text, start, end, published, v)
-        self._found: list[DateMention] | None = None
-
-    def get(self) -> list[DateMention]:
-        if self._found is None:
-            text, start, end, published, v = self.args
-            self._found = []
-            if any(t.norm[:1].isdigit() or _date_word(t.norm) for t in v.toks):
-                self._found = [
-                    DateMention(d.start + start, d.end + start, d.text, d.value, d.kind)
-                    for d in find_dates(text[start:end], published)
-                ]
-        return self._found
-
-
-def _date_word(n: str) -> bool:
-    from marsad.text.dates import _KEYS, _strip
-
-    return n in _KEYS or _strip(n) in _KEYS
-
-
-def _nearest_date(lazy: _LazyDates, char_pos: int, start: int, end: int) -> str | None:
-    inside = [d for d in lazy.get() if d.start >= start and d.end <= end]
-    if not inside:
-        return None
-    return min(inside, key=lambda d: abs(d.start - char_pos)).value
-
-
 # --- the coder -------------------------------------------------------------------------------
 
 class EventCoder:
@@ -358,7 +238,7 @@ class EventCoder:
         return SentenceView(si, toks, scan(toks, self.lex), ctx.mentions_in(s.start, s.end),
                             known=self.lex.words)
 
-    def code_sentence(self, ctx: DocContext, v: SentenceView, dates: _LazyDates,
+    def code_sentence(self, ctx: DocContext, v: SentenceView, dates: LazyDates,
                       sent_start: int, sent_end: int) -> list[Event]:
         trigs = [Trigger(_masdar(v, m), m.pat.ptype or "", m.pat.mode, m.pat.flags) for m in v.group("trigger")]
         if not trigs:
@@ -405,7 +285,7 @@ class EventCoder:
             events.append(self._event(ctx, v, g, dates, sent_start, sent_end))
         return events
 
-    def _event(self, ctx: DocContext, v: SentenceView, g: Group, dates: _LazyDates,
+    def _event(self, ctx: DocContext, v: SentenceView, g: Group, dates: LazyDates,
                sent_start: int, sent_end: int) -> Event:
         p = _primary(g)
         target = _best(g, p, "target")
@@ -425,12 +305,8 @@ class EventCoder:
             conf -= 0.15
         contiguous = p.m.last - p.m.first + 1 == p.m.pat.length
         trig_span = ctx.span(v, p.m.first, p.m.last if contiguous else p.m.first)
-        loc = _location(v, p.m, (source, target))
-        location = place = None
-        if loc:
-            location = ctx.span(v, loc[0], loc[1], loc[2])
-            place = ctx.place(loc[2])
-        date = _nearest_date(dates, trig_span.start, sent_start, sent_end)
+        where = where_of(ctx, v, p.m, (source, target))
+        date, date_precision = date_of(dates, trig_span.start, sent_start, sent_end)
         reporter = None
         if report is not None and not (source is not None and report.reporter.overlaps(source) and report.verb is False):
             reporter = ctx.span(v, report.reporter.first, report.reporter.last, report.reporter.mention)
@@ -443,10 +319,13 @@ class EventCoder:
             mode=mode,
             source=ctx.span(v, source.first, source.last, source.mention) if source else None,
             target=ctx.span(v, target.first, target.last, target.mention) if target else None,
-            location=location,
-            place=place,
+            location=where.location,
+            place=where.place,
             date=date,
             reporter=reporter,
+            country=where.country,
+            geo_precision=where.precision,
+            date_precision=date_precision,
         )
 
     def code(self, analysis: Analysis, *, merge_mentions: bool = True) -> list[Event]:
@@ -464,7 +343,7 @@ class EventCoder:
             v = self.sentence_view(ctx, analysis, si, tokens[lo:hi])
             if not v.by_group.get("trigger"):
                 continue
-            events.extend(self.code_sentence(ctx, v, _LazyDates(text, s.start, s.end, ctx.published, v),
+            events.extend(self.code_sentence(ctx, v, LazyDates(text, s.start, s.end, ctx.published, v),
                                              s.start, s.end))
         if merge_mentions:
             events = merge.merge_document(events, text)
