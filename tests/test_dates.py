@@ -98,3 +98,32 @@ def test_hijri_calendar_round_trip_and_anchors():
         assert hijri_to_gregorian(*gregorian_to_hijri(d)) == d
     with pytest.raises(ValueError):
         hijri_to_gregorian(1440, 13, 1)
+
+
+@pytest.mark.parametrize("text, published, value", [
+    # Hijri years are converted, marked or not (a Hijri year is never a Gregorian one)
+    ("عام 1436 هـ", None, "2014-10-25/2015-10-14"),
+    ("في عام 1436 الهجري", None, "2014-10-25/2015-10-14"),
+    ("عام 1436", "2015-08-06", "2014-10-25/2015-10-14"),  # within a decade of 1436 AH
+    ("عام 1436", None, "2014-10-25/2015-10-14"),  # undated: the Hijri years of living memory
+    ("1436/10/5هـ", None, "2015-07-22"),  # numeric Hijri dates of the Saudi press
+    ("5 شوال 1436 هـ", None, "2015-07-22"),
+    # day-before-yesterday, a named today, a bare year closing its phrase
+    ("أمس الأول", PUB, "2008-12-04"),
+    ("اليوم الأربعاء", PUB, "2008-12-03"),
+    ("اليوم الجمعة", PUB, "2008-12-05"),
+    ("واعتقلت في 2016، وظل في السجن", None, "2016-01-01/2016-12-31"),
+    ("عام 1945", None, "1945-01-01/1945-12-31"),
+])
+def test_hijri_years_and_more_relative_forms(text, published, value):
+    assert normalize_date(text, published) == value
+
+
+@pytest.mark.parametrize("text", [
+    "رمضان 1530 هـ",  # a Hijri year beyond 1500 AH (2077 CE): a number, not a date
+    "12/3/2108",  # beyond 2100
+    "عام 1492",  # a medieval year: neither a plausible Hijri nor a news year
+    "في 2000 موقع",  # a count, not a year
+])
+def test_implausible_years_are_not_dates(text):
+    assert normalize_date(text, PUB) is None

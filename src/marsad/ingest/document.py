@@ -2,7 +2,8 @@
 
 Every reader ends here, so every document gets the same treatment: ``clean_text``,
 paragraph splitting, the Arabic boilerplate pass (agency and dateline become metadata),
-an ISO publication date and a language.
+an ISO publication date (taken from the URL's path when the input gives none, marked
+``meta["published_from"] = "url"``) and a language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from marsad.errors import InputError
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.dates import to_iso
+from marsad.ingest.url_date import date_from_url
 from marsad.model import Document
 from marsad.text import clean_text
 from marsad.text.lang import detect_language
@@ -96,6 +98,12 @@ def build_document(
     iso = to_iso(published)
     if published not in (None, "") and iso is None:
         meta["published_raw"] = str(published)
+    if iso is None:
+        # no (readable) date given: the day the URL's path carries becomes `published`, so
+        # search date filters, the timeline and relative dates (أمس) all use it; meta says so
+        iso = date_from_url(url)
+        if iso is not None:
+            meta["published_from"] = "url"
     sample = head + "\n" + "\n".join(paras)[:1500]
     return Document(
         title=head,

@@ -136,6 +136,10 @@ _NUMBER_WORDS = {_n(k): v for k, v in {
 }.items()}
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_CLAUSE_END = re.compile(r"[،,.؛;:)(\]\[»«\"!?؟-]")
+# 12/3/2008, 2008-03-12, 1436/10/5هـ (a letter may follow the digits directly)
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)"
+                           r"|(?<!\d)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?!\d)")
 
 
 class _W(NamedTuple):
@@ -162,6 +166,27 @@ def _strip(w: str) -> str:
 
 def _year_ok(y: int) -> bool:
     return 1300 <= y <= 2100
+
+
+# Hijri years of the modern press: 1300 AH = 1882 CE, 1500 AH = 2077 CE. A Hijri year is
+# never read as Gregorian (1436 AH is 2014/15, not 1436 CE).
+_HIJRI_YEARS = range(1300, 1501)
+_HIJRI_MARKS = frozenset({"ه", "هـ", "هجري", "هجريه", "للهجره", "الهجري", "الهجريه"})
+
+
+def hijri_year_span(y: int) -> str:
+    """The Gregorian days of Hijri year ``y`` (1 Muharram to the eve of the next one)."""
+    a = hijri_to_gregorian(y, 1, 1)
+    b = hijri_to_gregorian(y + 1, 1, 1) - timedelta(days=1)
+    return _span(a, b)
+
+
+def _bare_year_is_hijri(y: int, pub: date | None) -> bool:
+    """A four-digit year without a calendar mark: Hijri when it is within a decade of the
+    publication's Hijri year, or (undated article) in the Hijri years of living memory."""
+    if pub is not None:
+        return abs(y - gregorian_to_hijri(pub)[0]) <= 10
+    return 1380 <= y <= 1470
 
 
 def _day(w: str) -> int | None:
@@ -280,7 +305,7 @@ def find_dates(text: str, published: str | date | None = None) -> list[DateMenti
             k += 1
         if k < n and raw(k).isdigit() and len(raw(k)) == 4:
             y = int(raw(k))
-            hij = k + 1 < n and raw(k + 1) in ("ه", "هـ", "هجري", "هجريه", "للهجره")
+            hij = k + 1 < n and raw(k + 1) in _HIJRI_MARKS
             return y, (k + 1 if hij else k), hij
         return None
 
@@ -332,7 +357,7 @@ def find_dates(text: str, published: str | date | None = None) -> list[DateMenti
         month, j = h
         db = day_before(i)
         ya = year_after(j)
-        if ya and ya[0] < 1700:
+        if ya and ya[0] in _HIJRI_YEARS:
             y, j2, _ = ya
             try:
                 if db:
@@ -381,23 +406,36 @@ def find_dates(text: str, published: str | date | None = None) -> list[DateMenti
             emit(first, last, _month_range(y, month), "month")
 
     # 3. numeric dates 12/3/2008, 2008-03-12
-    for m in re.finditer(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b",
-                         normalize_for_match(text)):
+    for m in _NUMERIC_DATE.finditer(normalize_for_match(text)):
+        y, mo, dd = (m.group(3), m.group(2), m.group(1)) if m.group(1) else m.groups()[3:]
+        y, mo, dd = int(y), int(mo), int(dd)
         try:
-            if m.group(1):
-                d = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if y in _HIJRI_YEARS:  # 1436/10/5 هـ: Saudi papers date in Hijri
+                d = hijri_to_gregorian(y, mo, dd)
+            elif _year_ok(y):
+                d = date(y, mo, dd)
             else:
-                d = date(int(m.group(4)), int(m.group(5)), int(m.group(6)))
+                continue
         except ValueError:
             continue
         idx = [k for k, w in enumerate(ws) if w.start >= m.start() and w.end <= m.end()]
         if idx:
             emit(idx[0], idx[-1], _iso(d), "gregorian")
 
-    # 4. years: عام 2005 / سنة 1999 / في 2007 (4 digits in a plausible range)
+    # 4. years: عام 2005 / سنة 1999 / عام 1436 هـ (4 digits in a plausible range)
     for i in range(n):
         if base(i) in ("عام", "سنه", "لعام", "العام") and i + 1 < n and raw(i + 1).isdigit() \
                 and len(raw(i + 1)) == 4 and _year_ok(int(raw(i + 1))):
+            y = int(raw(i + 1))
+            marked = raw(i + 2) in _HIJRI_MARKS
+            if y in _HIJRI_YEARS and (marked or _bare_year_is_hijri(y, pub)):
+                emit(i, i + 2 if marked else i + 1, hijri_year_span(y), "hijri")
+            elif y > 1600 and not marked:
+                emit(i, i + 1, f"{y:04d}-01-01/{y:04d}-12-31", "year")
+        elif base(i) == "في" and i + 1 < n and raw(i + 1).isdigit() and len(raw(i + 1)) == 4 \
+                and 1950 <= int(raw(i + 1)) <= 2100 \
+                and (i + 2 == n or _CLAUSE_END.search(text[ws[i + 1].end:ws[i + 2].start])):
+            # «في 2016،»: a bare year closing its phrase (not «في 2000 موقع», a count)
             y = int(raw(i + 1))
             emit(i, i + 1, f"{y:04d}-01-01/{y:04d}-12-31", "year")
 
@@ -415,10 +453,12 @@ def _relative(ws, pub: date, emit, base, raw, n: int) -> None:
         # أول من أمس / أول أمس
         if w == "اول" and raw(i + 1) == "من" and _strip(raw(i + 2)) == "امس":
             emit(i, i + 2, _iso(pub - 2 * one), "relative")
-        elif w == "اول" and _strip(raw(i + 1)) == "امس":
-            emit(i, i + 1, _iso(pub - 2 * one), "relative")
+        elif (w == "اول" and _strip(raw(i + 1)) == "امس") or (w == "امس" and raw(i + 1) == "الاول"):
+            emit(i, i + 1, _iso(pub - 2 * one), "relative")  # أول أمس / أمس الأول
         elif w in ("امس", "البارحه"):
             emit(i, i, _iso(pub - one), "relative")
+        elif w == "اليوم" and raw(i + 1) in WEEKDAYS:
+            continue  # اليوم الأربعاء: the weekday says which day (the next pass)
         elif w in ("اليوم", "الليله") and raw(i + 1) not in ("الماضيه", "الماضي", "التالي", "العالمي", "الوطني"):
             if w == "الليله" and raw(i + 1) in ("قبل",):
                 if raw(i + 2) in ("الماضيه", "الماضي"):
@@ -472,10 +512,10 @@ def _relative(ws, pub: date, emit, base, raw, n: int) -> None:
             if w == "قبل" and days <= 31:
                 emit(i, k, _iso(pub - timedelta(days=days)), "relative")
         elif w in WEEKDAYS:
-            if w in _WEEKDAY_NEEDS_YAWM and _strip(raw(i - 1)) not in ("يوم",):
+            if w in _WEEKDAY_NEEDS_YAWM and _strip(raw(i - 1)) not in ("يوم", "اليوم"):
                 continue
             wd = WEEKDAYS[w]
-            first = i - 1 if i > 0 and _strip(raw(i - 1)) == "يوم" else i
+            first = i - 1 if i > 0 and _strip(raw(i - 1)) in ("يوم", "اليوم") else i
             nxt = raw(i + 1)
             if nxt in ("المقبل", "القادم"):
                 delta = (wd - pub.weekday()) % 7 or 7

@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 
 from marsad.analyze.events import attribution, merge
 from marsad.analyze.events.actors import NP, assign
+from marsad.analyze.events.casualties import casualties
 from marsad.analyze.events.context import DocContext
 from marsad.analyze.events.forms import IMPF, PERF, analyses, norm
 from marsad.analyze.events.lexicon import Lexicon, default_lexicon
 from marsad.analyze.events.scan import Match, make_tokens, scan
-from marsad.analyze.events.status import status_of
+from marsad.analyze.events.status import NOT_EVENTS, status_of
 from marsad.analyze.events.view import SentenceView
-from marsad.analyze.events.when import LazyDates, date_of
+from marsad.analyze.events.when import PAST_STATUSES as PAST
+from marsad.analyze.events.when import LazyDates, date_of, is_background
 from marsad.analyze.events.where import where_of
 from marsad.model import Analysis, Event
 
@@ -102,6 +104,11 @@ def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
         if domain and ("m" in t.flags or ("w" in t.flags and t.type in ("ASSAULT", "PROTEST"))) \
                 and not v.has("cue:hard", outside=span):
             continue
+        if t.type == "ASSAULT" and t.mode not in _WEAPON_MODES and v.has("cue:accident") and not _violent(v, span):
+            continue  # تحطم طائرة، عاصفة، حادث سير: deaths without an attacker
+        if "w" in t.flags and t.type == "ASSAULT" and t.m.kind in ("noun", "lit") and t.m.first == t.m.last \
+                and ("A" in t.m.pre or v.raw(t.m.first).lstrip("وف").startswith("ال")):
+            continue  # الجرحى، الضحايا، الصواريخ: the definite noun refers back, it reports nothing
         if "P" in t.flags and t.type == "ASSAULT" and v.has("cue:context PROTEST", exclude=own):
             t.type, t.mode = "PROTEST", "riot" if t.mode in (None, "primitive", "destroy") else t.mode
         out.append(t)
@@ -126,6 +133,30 @@ def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
 
 
 _CONTEXT_TYPES: set[str] = set()
+_WEAPON_MODES = frozenset({"explosives", "firearms", "heavy-weapons", "aerial", "suicide-attack", "assassinate",
+                           "execute", "abduct", "torture", "sexual"})
+_CASUALTY_WORDS = frozenset({"قتلي", "قتيل", "قتيلا", "قتيلين", "جرحي", "جريح", "جريحا"})
+
+
+def _violent(v: SentenceView, span: tuple[int, int] | None) -> bool:
+    """A hard-violence cue other than a casualty count (accidents have casualties too)."""
+    for c in v.group("cue:hard"):
+        if span and not (c.last < span[0] or c.first > span[1]):
+            continue
+        if v.base(c.first) not in _CASUALTY_WORDS:
+            return True
+    return False
+_NAME_TYPES = ("ORG", "PER", "LOC")
+
+
+def _inside_name(v: SentenceView, m: Match) -> bool:
+    """مكتب التحقيقات الفيدرالي، قوات الدعم السريع، مجلس التعاون: a trigger word inside a
+    multi-word name that NER found names an organization, not an act."""
+    men = v.mention_at(m.first)
+    if men is None or men.type not in _NAME_TYPES:
+        return False
+    tok = v.toks[m.first]
+    return men.start < tok.start or men.end > tok.end
 
 
 _PREPS_BEFORE_MASDAR = {"علي", "في", "من", "الي", "عن", "بعد", "قبل", "اثر", "عقب", "جراء", "بسبب", "منذ"}
@@ -219,10 +250,30 @@ class EventCoder:
         self.lex = lexicon or default_lexicon()
         _CONTEXT_TYPES.update(p.group for p in self.lex.patterns if p.group.startswith("cue:context "))
         # first words of trigger patterns: a sentence with none of them has no event to code
+        self._sport_forms = frozenset(
+            form for form, hits in self.lex.index.items()
+            if any(self.lex.patterns[pid].group == "cue:domain sport" and len(self.lex.patterns[pid].tokens) == 1
+                   for pid, _ in hits)
+        )
         self._trigger_first = frozenset(
             form for form, hits in self.lex.index.items()
             if any(self.lex.patterns[pid].group == "trigger" for pid, _ in hits)
         )
+
+    _sport_doc = False
+    SPORT_DENSITY = 0.06  # share of words that are sport cues; sport articles measured 0.07-0.17
+    SPORT_MIN = 4
+
+    def _is_sport_doc(self, tokens) -> bool:
+        hits = words = 0
+        forms = self._sport_forms
+        for t in tokens:
+            if not t.text[:1].isalnum():
+                continue
+            words += 1
+            if any(base in forms for base, _pre, _enc in analyses(norm(t.text))):
+                hits += 1
+        return hits >= self.SPORT_MIN and hits >= self.SPORT_DENSITY * words
 
     def _may_have_trigger(self, toks_slice) -> bool:
         first = self._trigger_first
@@ -243,7 +294,7 @@ class EventCoder:
         trigs = [Trigger(_masdar(v, m), m.pat.ptype or "", m.pat.mode, m.pat.flags) for m in v.group("trigger")]
         if not trigs:
             return []
-        trigs = _filter(v, _apply_stops(v, trigs))
+        trigs = [t for t in _filter(v, _apply_stops(v, trigs)) if not _inside_name(v, t.m)]
         if not trigs:
             return []
         heads = {t.m.first for t in trigs}
@@ -274,6 +325,11 @@ class EventCoder:
                     t.source = t.report.reporter
             if t.type == "PROTEST" and any(p in v.raw(t.m.first) for p in PROTESTER_NOUNS):
                 t.source = NP(t.m.first, t.m.first, False, "protester", "CVL", fallback=True)
+        trigs = [t for t in trigs if t.status not in NOT_EVENTS]
+        if self._sport_doc and not (v.has("cue:context COERCE") or _violent(v, None)):
+            return []  # sport news: matches, clubs and federations are not political actors
+        if not trigs:
+            return []
         requests = [t for t in trigs if t.type == "REQUEST" and t.source is not None and not t.source.fallback]
         for t in trigs:  # دعا الاتحاد إلى الإضراب: the caller is the planned protest's source
             if t.status == "planned" and (t.source is None or t.source.fallback):
@@ -282,6 +338,8 @@ class EventCoder:
                     t.source = before[-1].source
         events = []
         for g in _group(v, trigs):
+            if g.status in PAST and is_background(dates, v, _primary(g).m.first, sent_start, sent_end, ctx):
+                continue  # historical background, not news
             events.append(self._event(ctx, v, g, dates, sent_start, sent_end))
         return events
 
@@ -306,7 +364,9 @@ class EventCoder:
         contiguous = p.m.last - p.m.first + 1 == p.m.pat.length
         trig_span = ctx.span(v, p.m.first, p.m.last if contiguous else p.m.first)
         where = where_of(ctx, v, p.m, (source, target))
-        date, date_precision = date_of(dates, trig_span.start, sent_start, sent_end)
+        date, date_precision = date_of(dates, trig_span.start, sent_start, sent_end, g.status, ctx)
+        toll = casualties(ctx.text[sent_start:sent_end], trigger_start=trig_span.start - sent_start,
+                          trigger_end=trig_span.end - sent_start)
         reporter = None
         if report is not None and not (source is not None and report.reporter.overlaps(source) and report.verb is False):
             reporter = ctx.span(v, report.reporter.first, report.reporter.last, report.reporter.mention)
@@ -326,6 +386,8 @@ class EventCoder:
             country=where.country,
             geo_precision=where.precision,
             date_precision=date_precision,
+            fatalities=toll.killed,
+            injured=toll.injured,
         )
 
     def code(self, analysis: Analysis, *, merge_mentions: bool = True) -> list[Event]:
@@ -335,6 +397,7 @@ class EventCoder:
         starts = [t.start for t in tokens]
         events: list[Event] = []
         text = analysis.text
+        self._sport_doc = self._is_sport_doc(tokens)
         for si, s in enumerate(analysis.sentences):
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)
@@ -346,7 +409,8 @@ class EventCoder:
             events.extend(self.code_sentence(ctx, v, LazyDates(text, s.start, s.end, ctx.published, v),
                                              s.start, s.end))
         if merge_mentions:
-            events = merge.merge_document(events, text)
+            headline_end = len(analysis.document.title) if analysis.document.title else 0
+            events = merge.merge_document(events, text, headline_end=headline_end)
         return events
 
 

@@ -1,6 +1,6 @@
 """Within one article, the same event told twice is one event with two mentions.
 
-Two events of the same type and status are the same when nothing conflicts (different
+Two events of the same type are the same when nothing conflicts (different
 linked places or actors, different dates) and at least two things agree: the place, the
 date, the source, the target, the trigger word (its stem) or a casualty count. The first
 telling stays the event; later tellings become ``mentions`` and fill fields it lacks.
@@ -37,8 +37,17 @@ def _numbers(ev: Event, text: str) -> set[str]:
     return set(_NUM.findall(text[lo : ev.trigger.end + 40]))
 
 
-def same_event(a: Event, b: Event, text: str) -> bool:
-    if a.type != b.type or a.status != b.status:
+MIN_AGREE = 2  # things that must agree for two tellings to be one event
+HEADLINE_AGREE = 0  # the headline and the first body telling of its type: no conflict suffices
+
+
+_REPORTED = frozenset({"occurred", "claimed"})  # one happening, told as fact or as a claim
+
+
+def same_event(a: Event, b: Event, text: str, *, min_agree: int = MIN_AGREE) -> bool:
+    """Same type and status (occurred and claimed count as one), nothing conflicting, and
+    ``min_agree`` things agreeing."""
+    if a.type != b.type or not (a.status == b.status or {a.status, b.status} <= _REPORTED):
         return False
     agree = 0
     loc = _same(a.location, b.location)
@@ -62,14 +71,18 @@ def same_event(a: Event, b: Event, text: str) -> bool:
         agree += 1
     if _numbers(a, text) & _numbers(b, text):
         agree += 1
-    return agree >= 2
+    return agree >= min_agree
 
 
-def merge_document(events: list[Event], text: str) -> list[Event]:
+def merge_document(events: list[Event], text: str, *, headline_end: int = 0) -> list[Event]:
+    """Fold later tellings into the first; a headline's event joins the first body telling
+    of its type on weaker evidence (the headline is the story's own summary)."""
     out: list[Event] = []
     for ev in events:
         for kept in out:
-            if kept.sentence != ev.sentence and same_event(kept, ev, text):
+            headline = kept.sentence == 0 and kept.trigger.start < headline_end and not kept.mentions
+            need = HEADLINE_AGREE if headline else MIN_AGREE
+            if kept.sentence != ev.sentence and same_event(kept, ev, text, min_agree=need):
                 kept.mentions.append(ev.trigger)
                 for f in ("source", "target", "location", "place", "date", "reporter", "mode"):
                     if getattr(kept, f) is None and getattr(ev, f) is not None:

@@ -3,9 +3,10 @@ cues, agents) at once, through the shared form index."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
-from marsad.analyze.events.forms import analyses, compatible, norm
+from marsad.analyze.events.forms import IMPF, PERF, analyses, compatible, norm
 from marsad.analyze.events.lexicon import GAP, Lexicon, Pattern, TokenSpec
 
 
@@ -16,6 +17,22 @@ class Tok(NamedTuple):
     text: str
     norm: str
     word: bool  # a word or number, not punctuation
+    taa: bool = False  # written with a final ta marbuta: a noun, never a verb or a pronoun ه
+
+
+_MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]+$")
+
+
+def ends_in_taa_marbuta(text: str) -> bool:
+    """طلبة (students), أسرة (family), جثة: normalization folds ة into ه, which makes them
+    look like طلبه (he asked him) or أسره (he captured him); the written ة rules both out."""
+    return _MARKS.sub("", text).endswith("ة")
+
+
+def reading_ok(tok: Tok, kind: str, enc: str) -> bool:
+    """A reading of a token is impossible when the token ends in ة and the reading is a
+    verb or takes the final ه for a pronoun."""
+    return not tok.taa or (enc != "ه" and kind not in (PERF, IMPF))
 
 
 class Match(NamedTuple):
@@ -34,7 +51,7 @@ class Match(NamedTuple):
 def make_tokens(pieces: list[tuple[int, int, str]]) -> list[Tok]:
     out = []
     for i, (s, e, t) in enumerate(pieces):
-        out.append(Tok(i, s, e, t, norm(t), t[:1].isalnum()))
+        out.append(Tok(i, s, e, t, norm(t), t[:1].isalnum(), ends_in_taa_marbuta(t)))
     return out
 
 
@@ -45,7 +62,7 @@ def _token_fits(spec: TokenSpec, tok: Tok) -> bool:
         return any(spec.pre in pre for _, pre, _ in analyses(tok.norm)[1:])
     for base, pre, enc in analyses(tok.norm):
         kind = spec.forms.get(base)
-        if kind is not None and compatible(kind, pre, enc):
+        if kind is not None and compatible(kind, pre, enc) and reading_ok(tok, kind, enc):
             return True
     return False
 
@@ -91,7 +108,7 @@ def scan(toks: list[Tok], lex: Lexicon) -> list[Match]:
             if not hits:
                 continue
             for pid, kind in hits:
-                if (pid, tok.i) in seen or not compatible(kind, pre, enc):
+                if (pid, tok.i) in seen or not compatible(kind, pre, enc) or not reading_ok(tok, kind, enc):
                     continue
                 pat = patterns[pid]
                 if len(pat.tokens) == 1:

@@ -3,8 +3,8 @@
 A cue governs a trigger when it comes before it in the same clause (a comma, a full stop
 or a connective such as بينما / حيث / بعد أن closes a clause) within a few words; future
 markers (المقبل، غدا) may also follow it. The future prefix س and the purpose لـ on the
-trigger itself count too. Precedence when several apply: denied (نفى، a negation) >
-threatened (هدد، a first-person future under a condition) > claimed (زعم، اتهم) > planned
+trigger itself count too. Precedence when several apply: denied (نفى) > negated (a negation
+particle) > hypothetical (مخاوف من، قد، ربما) > threatened (هدد، a first-person future under a condition) > claimed (زعم، اتهم) > planned
 (خطط، يعتزم، سوف، دعا إلى، إذا ...) > occurred.
 """
 
@@ -17,13 +17,44 @@ WINDOW = 10  # words a plan/threat cue reaches forward
 NEG_WINDOW = 3  # negation particles govern only what follows closely
 _NOT_NEGATION_AFTER = {"يزال", "تزال", "زال", "زالت", "يزالون", "بد", "سيما", "شك", "ريب", "تزالان"}
 
-_ORDER = ("denied", "threatened", "claimed", "planned")
+# "negated" (لم يسقط قتلى، لن تفرض عقوبات) and "hypothetical" (مخاوف من هجمات، قد يؤدي)
+# are not statuses of an event: the coder drops such triggers, as the field guideline
+# says nothing that did not or will not happen is coded.
+NOT_EVENTS = frozenset({"negated", "hypothetical"})
+_ORDER = ("denied", "negated", "hypothetical", "threatened", "claimed", "planned")
 
 
 def _governs(v: SentenceView, cue: Match, m: Match, window: int) -> bool:
     if cue.last >= m.first or m.first - cue.last > window:
         return False
     return v.clause_start[m.first] <= cue.first
+
+
+# verbs of happening: «لم يقع هجوم، لم تسجل أي اشتباكات، لم يتم اعتقال» negate the event itself
+_HAPPEN_VERBS = frozenset({
+    "يقع", "تقع", "وقع", "وقعت", "يحدث", "تحدث", "حدث", "حدثت", "يسجل", "تسجل", "سجل", "سجلت", "يتم", "تتم",
+    "تم", "يجر", "تجر", "يشهد", "تشهد", "يكن", "تكن", "يكون", "تكون", "يعد", "يحصل", "تحصل", "يرد", "ترد",
+    "يطلق", "تطلق", "تعد", "يوجد", "توجد", "يصدر", "تصدر", "يجري", "تجري",
+})
+
+
+def _negates(v: SentenceView, cue: Match, m: Match) -> bool:
+    """A negation particle negates the word right after it. The trigger is negated when it is
+    that word, when it follows a verb of happening («لم يقع هجوم»), or when it is the object
+    of «أي» (any); «لم يسفر الهجوم عن قتلى» negates the toll, not the attack."""
+    nxt = cue.last + 1
+    if m.first == nxt:
+        return True
+    between = [k for k in range(nxt, m.first) if v.is_word(k)]
+    if not between:
+        return True
+    first = v.raw(between[0]).lstrip("وف")
+    if first in _HAPPEN_VERBS or v.raw(between[0]) in _HAPPEN_VERBS:
+        return True
+    if any(v.raw(k) in ("اي", "ايه") for k in between):
+        return True
+    # عدم / دون / بدون + a verbal noun governs its own complement
+    return cue.first == cue.last and v.raw(cue.first) in ("عدم", "دون", "بدون", "بلا") and len(between) <= 1
 
 
 def status_of(v: SentenceView, m: Match) -> tuple[str, bool]:
@@ -38,7 +69,13 @@ def status_of(v: SentenceView, m: Match) -> tuple[str, bool]:
             nxt = v.raw(cue.last + 1)
             if nxt in _NOT_NEGATION_AFTER or (v.base(cue.last + 1) in _NOT_NEGATION_AFTER):
                 continue
-            found.add("denied")
+            if _negates(v, cue, m):
+                found.add("negated")
+    for cue in v.group("cue:hypothetical"):
+        if _governs(v, cue, m, WINDOW):
+            found.add("hypothetical")
+    if m.kind == "impf" and any(v.raw(k) in ("قد", "وقد") for k in range(max(0, m.first - 2), m.first)):
+        found.add("hypothetical")  # قد + imperfect: may happen (قد + perfect: has happened)
     for cue in v.group("cue:threat"):
         if _governs(v, cue, m, WINDOW):
             found.add("threatened")

@@ -7,7 +7,10 @@ Steps for one Analysis (compute first, write last):
 2. resolve every mention alone (resolve.py) — context-free scores;
 3. build the document context (context.py) from confident places, countries, actors with a
    country, nisba adjectives («البريطانية» → GB) and the dateline;
-4. re-resolve with context (a leave-one-out country share and nearby places);
+4. re-resolve with context (a leave-one-out country share and nearby places), then drop a
+   small GeoNames place the article gives no support for (no other evidence for its
+   country, no other place near it): rare names fuzzy-matched to another continent (Trèbes
+   → Tripp, South Dakota; a verb read as a name → Java) stay unresolved names;
 5. coreference (coref.py): bracketed short forms, parts of person and organization names,
    and one entity per surface key;
 6. whatever is left becomes a local entity ``local:<TYPE>:<hash of key+type>``.
@@ -21,6 +24,7 @@ from functools import lru_cache
 
 from marsad.analyze.link.context import Context
 from marsad.analyze.link.coref import Chain, bracket_aliases, resolve_parts
+from marsad.analyze.link.geoindex import ARAB_LEAGUE
 from marsad.analyze.link.kb import KnowledgeBase
 from marsad.analyze.link.keys import key
 from marsad.analyze.link.resolve import Resolution, Resolver
@@ -33,6 +37,8 @@ SPOT_SCORE = None  # spotted mentions carry no NER probability; see extras["link
 NISBA_WEIGHT = 0.5
 DATELINE_WEIGHT = 1.5
 ACTOR_WEIGHT = 0.3
+UNSUPPORTED_MAX_PRIOR = 6.0  # GeoNames places below ~1M people need support from the article
+INEXACT_PENALTY = 1.0  # ... and any reached through a spelling-tolerant or headless reading
 EXTRAS_VERSION = 1
 
 
@@ -43,6 +49,7 @@ class LinkResult:
     spotted: list[tuple[int, int]] = field(default_factory=list)
     replaced: list[tuple[int, int]] = field(default_factory=list)
     countries: list[tuple[str, float]] = field(default_factory=list)
+    nisbas: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, ISO2)
 
 
 @lru_cache(maxsize=200_000)
@@ -80,6 +87,7 @@ class Linker:
             "spotted": [list(s) for s in res.spotted],
             "replaced": [list(s) for s in res.replaced],
             "countries": [list(c) for c in res.countries],
+            "nisbas": [list(n) for n in res.nisbas],
         }
         return analysis
 
@@ -99,14 +107,16 @@ class Linker:
         first = [resolver.resolve(m.text, m.type) for m in mentions]
         ctx = self._context(analysis, mentions, first, tokens, nisbas)
         final = [
-            resolver.resolve(m.text, m.type, ctx) if len(r.candidates) > 1 else r
+            _supported(resolver.resolve(m.text, m.type, ctx) if len(r.candidates) > 1 else r, ctx)
             for m, r in zip(mentions, first)
         ]
         ids = self._coreference(text, mentions, final)
         entities = self._entities(mentions, ids)
         out = [Mention(m.start, m.end, m.text, m.type, ids[i], m.score)
                for i, m in enumerate(mentions)]
-        return LinkResult(out, entities, spotted, replaced, ctx.top_countries())
+        words = [t for t in tokens if t.text[:1].isalnum()]
+        nisba_spans = [(words[i].start, words[i].end, cc) for i, cc in nisbas]
+        return LinkResult(out, entities, spotted, replaced, ctx.top_countries(), nisba_spans)
 
     # -- context ----------------------------------------------------------------------------
     def _context(self, analysis: Analysis, mentions: list[Mention], first: list[Resolution],
@@ -221,6 +231,23 @@ class Linker:
                 if e.kind == "country":
                     return e.country
         return None
+
+
+def _supported(r: Resolution, ctx: Context) -> Resolution:
+    """``r``, or no resolution when its best is an uncurated GeoNames place (small, or
+    reached only through an inexact reading) in a country the rest of the article never
+    points at and far from every place it names.
+    With no evidence at all, only Arab-world places are kept (the corpus's home ground)."""
+    b = r.best
+    if b is None or b.source != "geonames":
+        return r
+    if b.prior >= UNSUPPORTED_MAX_PRIOR and b.prior - b.score < INEXACT_PENALTY:
+        return r  # a big city named exactly needs no support
+    if ctx.share(b.country, r.key) > 0 or ctx.proximity(b.lat, b.lon, r.key) > 0:
+        return r
+    if ctx.total - ctx.by_key.get(r.key, 0.0) <= 1e-9 and b.country in ARAB_LEAGUE:
+        return r
+    return Resolution(r.key, ())
 
 
 def _merge_spots(mentions: list[Mention], spots) -> tuple[list[Mention], list, list]:
