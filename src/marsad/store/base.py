@@ -35,12 +35,24 @@ class SearchResults:
     hits: list[SearchHit]
     offset: int = 0
     limit: int = 20
+    # undated articles (duplicate groups when folded) that matched the rest of the query
+    # but were left out by its from:/to: (``undated:yes`` keeps them); None without dates
+    undated: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "query": self.query, "total": self.total, "offset": self.offset,
-            "limit": self.limit, "hits": [h.to_dict() for h in self.hits],
+            "query": self.query, "total": self.total, "undated": self.undated,
+            "offset": self.offset, "limit": self.limit, "hits": [h.to_dict() for h in self.hits],
         }
+
+    def undated_note(self) -> str | None:
+        """The line that says what from:/to: left out, for text output (None: nothing)."""
+        if not self.undated:
+            return None
+        n = self.undated
+        return (f"{n} undated {'article' if n == 1 else 'articles'} also matched and "
+                f"{'was' if n == 1 else 'were'} left out by the dates (add undated:yes to "
+                "include them, undated:only to see them alone)")
 
 
 @dataclass

@@ -266,6 +266,9 @@ class PostgresStore(SQLStore):
             [*args, phrases, idf, avgdl],
         )
 
+    def _phrase_hit(self, phrase: Term) -> tuple[str, list[Any]]:
+        return "f.tsv @@ phraseto_tsquery('simple', ?)", [" ".join(phrase.stems)]
+
     def _doc_order(self) -> str:
         return ("SELECT f.seq AS k, d.analysis AS analysis FROM documents_fts f "
                 "JOIN documents d ON d.id = f.id WHERE f.seq > ?")

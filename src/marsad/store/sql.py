@@ -21,7 +21,9 @@ from typing import Any, Protocol
 from marsad.errors import QueryError, StoreError
 from marsad.model import Analysis
 from marsad.store.base import SearchHit, SearchResults, Store, WriteResult
-from marsad.store.query import Query, parse_query
+from marsad.store.filters import filter_sql
+from marsad.store.names import known_phrases
+from marsad.store.query import Query, Term, parse_query
 from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
 from marsad.store.snippet import make_snippet
 from marsad.text.normalize import normalize_for_match
@@ -203,7 +205,7 @@ class SQLStore(Store):
                     e.target.text if e.target else None, e.target.entity_id if e.target else None,
                     e.location.text if e.location else None,
                     (e.place or {}).get("name_en") or (e.place or {}).get("name"),
-                    (e.place or {}).get("country"), (e.place or {}).get("lat"),
+                    e.country or (e.place or {}).get("country"), (e.place or {}).get("lat"),
                     (e.place or {}).get("lon"), e.date, e.sentence, e.confidence,
                 )
                 for i, e in enumerate(a.events)
@@ -251,16 +253,39 @@ class SQLStore(Store):
             last = rows[-1]["k"]
 
     def _filter_sql(self, q: Query) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
+        return filter_sql(q)
+
+    @abstractmethod
+    def _phrase_hit(self, phrase: Term) -> tuple[str, list[Any]]:
+        """A condition (within ``_text_match``'s FROM clause) true when the document holds
+        ``phrase``, with its bound arguments."""
+
+    def _tier_sql(self, q: Query) -> tuple[str, list[Any]]:
+        """How many of the query's known multi-word names (:mod:`marsad.store.names`) a
+        document lacks: results rank by this first, then by BM25."""
+        parts: list[str] = []
         args: list[Any] = []
-        for key, values in q.filters.items():
-            neg = key.startswith("-")
-            name = key.lstrip("-")
-            for v in values:
-                clause, a = FILTER_SQL[name](v)
-                where.append(f"NOT ({clause})" if neg else clause)
-                args.extend(a)
-        return where, args
+        for t in known_phrases(q):
+            cond, a = self._phrase_hit(t)
+            parts.append(f"CASE WHEN {cond} THEN 0 ELSE 1 END")
+            args += a
+        return ("(" + " + ".join(parts) + ")" if parts else "0"), args
+
+    def ranked_match_sql(self, q: Query, *, cols: str = "d.id AS id") -> tuple[str, list[Any]]:
+        """SQL selecting ``cols``, ``rank`` (lower is better) and ``tier`` (lower first) of
+        every document ``q`` matches, words and filters, with its arguments: the one
+        search query, which :meth:`search` and the web's fast path both order and fold."""
+        where, args = self._filter_sql(q)
+        if q.has_text:
+            from_, match, rank, base_args = self._text_match(q)
+            tier, tier_args = self._tier_sql(q)
+            sql = f"SELECT {cols}, {rank} AS rank, {tier} AS tier FROM {from_} WHERE {match}"
+            base_args = [*tier_args, *base_args]
+        else:
+            sql, base_args = f"SELECT {cols}, 0.0 AS rank, 0 AS tier FROM documents d WHERE 1=1", []
+        if where:
+            sql += " AND " + " AND ".join(where)
+        return sql, [*base_args, *args]
 
     def search(
         self, query: str | Query, *, limit: int = 20, offset: int = 0, collapse: bool = True
@@ -270,21 +295,14 @@ class SQLStore(Store):
             raise QueryError(f"limit {limit} is out of range", fix="use 1 to 1000")
         if offset < 0:
             raise QueryError(f"offset {offset} is negative")
-        where, args = self._filter_sql(q)
         # rank and fold duplicates on narrow rows (the covering index, not the bodies that
         # share the documents row), then read the full rows of the page alone
-        cols = "d.id, d.published, d.dup_group"
+        cols = "d.id AS id, d.published AS published, d.dup_group AS dup_group"
+        base, base_args = self.ranked_match_sql(q, cols=cols)
         if q.has_text:
-            from_, match, rank, base_args = self._text_match(q)
-            base = f"SELECT {cols}, {rank} AS rank FROM {from_} WHERE {match}"
-            order = "rank, published DESC NULLS LAST, id"
+            order = "tier, rank, published DESC NULLS LAST, id"
         else:
-            base = f"SELECT {cols}, 0.0 AS rank FROM documents d WHERE 1=1"
-            base_args = []
             order = "published DESC NULLS LAST, id"
-        if where:
-            base += " AND " + " AND ".join(where)
-        base_args = [*base_args, *args]
         if collapse:
             inner = (
                 f"SELECT b.*, ROW_NUMBER() OVER (PARTITION BY COALESCE(dup_group, id) ORDER BY {order}) "
@@ -303,6 +321,7 @@ class SQLStore(Store):
                     total = rows[0]["total_n"]
                 else:
                     total = tx.execute(f"SELECT COUNT(*) AS n FROM ({sql}) AS t", base_args)[0]["n"]
+                undated = self._undated_left_out(tx, q, base, base_args, cols, collapse)
                 ids = [r["id"] for r in rows]
                 full = {
                     r["id"]: r for r in tx.execute(
@@ -327,7 +346,22 @@ class SQLStore(Store):
                     dup_group=r["dup_group"], copies=int(r["copies"]),
                 )
             )
-        return SearchResults(q.raw, int(total), hits, offset=offset, limit=limit)
+        return SearchResults(q.raw, int(total), hits, offset=offset, limit=limit, undated=undated)
+
+    def _undated_left_out(self, tx: Tx, q: Query, base: str, base_args: list[Any], cols: str,
+                          collapse: bool) -> int | None:
+        """How many undated articles (duplicate groups when ``collapse``) match the rest of
+        ``q`` but were left out by its from:/to: — None when it has no dates to leave them
+        out by. A group already shown through a dated copy is not counted."""
+        if not q.has_dates or q.undated != "no":
+            return None
+        ub, ua = self.ranked_match_sql(q.undated_only(), cols=cols)
+        if not collapse:
+            return int(tx.execute(f"SELECT COUNT(*) AS n FROM ({ub}) AS u", ua)[0]["n"])
+        return int(tx.execute(
+            f"SELECT COUNT(DISTINCT COALESCE(u.dup_group, u.id)) AS n FROM ({ub}) AS u "
+            f"WHERE COALESCE(u.dup_group, u.id) NOT IN (SELECT COALESCE(b.dup_group, b.id) FROM ({base}) AS b)",
+            [*ua, *base_args])[0]["n"])
 
     def match_sql(self, q: Query) -> tuple[str, list[Any]]:
         """SQL selecting ``d.id`` of every document ``q`` matches (words and filters), with
@@ -383,31 +417,3 @@ class SQLStore(Store):
     def fetchall(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
         with self._reading() as tx:
             return tx.execute(sql, tuple(args))
-
-
-def _entity_clause(v: str) -> tuple[str, list[Any]]:
-    n = normalize_for_match(v)
-    return (
-        ("d.id IN (SELECT m.doc_id FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id "
-        "WHERE m.entity_id = ? OR m.norm = ? OR lower(e.name_en) = lower(?) OR e.name_ar = ?)"),
-        [v, n, v, v],
-    )
-
-
-FILTER_SQL = {
-    "source": lambda v: (
-        "(lower(COALESCE(d.source, '')) = lower(?) OR lower(COALESCE(d.site_name, '')) = lower(?))",
-        [v, v],
-    ),
-    "from": lambda v: ("substr(d.published, 1, 10) >= ?", [v]),
-    "to": lambda v: ("substr(d.published, 1, 10) <= ?", [v]),
-    "topic": lambda v: ("COALESCE(d.topic, '') = ?", [v.lower()]),
-    "lang": lambda v: ("COALESCE(d.language, '') = ?", [v]),
-    "entity": _entity_clause,
-    "country": lambda v: (
-        ("(d.id IN (SELECT m.doc_id FROM mentions m JOIN entities e ON e.id = m.entity_id "
-        "WHERE e.country = ?) OR d.id IN (SELECT doc_id FROM events WHERE country = ?))"),
-        [v, v],
-    ),
-    "type": lambda v: ("d.id IN (SELECT doc_id FROM events WHERE type = ?)", [v]),
-}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import StoreError
-from marsad.store.query import Query
+from marsad.store.query import Query, Term, fts_term
 from marsad.store.sql import SQLStore
 
 _FTS = [
@@ -104,6 +104,10 @@ class SQLiteStore(SQLStore):
     def _text_match(self, q: Query) -> tuple[str, str, str, list[Any]]:
         from_, cond, args = self._match_only(q)
         return from_, cond, "bm25(documents_fts, 3.0, 1.0)", args
+
+    def _phrase_hit(self, phrase: Term) -> tuple[str, list[Any]]:
+        return ("d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+                [fts_term(phrase)])
 
     def _doc_order(self) -> str:
         return "SELECT rowid AS k, analysis FROM documents WHERE rowid > ?"

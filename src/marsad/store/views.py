@@ -25,6 +25,7 @@ from typing import Any
 
 from marsad.errors import QueryError
 from marsad.model import EVENT_STATUSES, PLOVER_TYPES
+from marsad.store import filters
 from marsad.store.base import Store
 from marsad.store.query import Query, date_bound, parse_query
 
@@ -335,7 +336,7 @@ class DocFilter:
     date_to: str | None = None
     story: str | None = None
     query: Query | None = None  # full-text query (search syntax)
-    entity: str | None = None  # entity id
+    entity: str | None = None  # entity id or name (as entity: in search)
 
     def key(self) -> tuple:
         """A hashable form (for caches)."""
@@ -381,29 +382,22 @@ def match_sql(store: Store, q: Query) -> tuple[str, list[Any]]:
 
 
 def _doc_where(store: Store, f: DocFilter) -> tuple[str, list[Any]]:
+    """The listing's filters, in the search's own vocabulary (:mod:`marsad.store.filters`):
+    a source matches case-insensitively, an entity through its names, as in search."""
     where: list[str] = []
     args: list[Any] = []
-    if f.source:
-        where.append("(d.source = ? OR d.site_name = ?)")
-        args += [f.source, f.source]
-    if f.topic:
-        where.append("d.topic = ?")
-        args.append(f.topic)
-    if f.lang:
-        where.append("d.language = ?")
-        args.append(f.lang)
-    if f.date_from:
-        where.append("substr(d.published, 1, 10) >= ?")
-        args.append(f.date_from)
-    if f.date_to:
-        where.append("substr(d.published, 1, 10) <= ?")
-        args.append(f.date_to)
+    for value, build in ((f.source, filters.source_clause), (f.topic, filters.topic_clause),
+                         (f.lang, filters.lang_clause), (f.entity, filters.entity_clause)):
+        if value:
+            c, a = build(value)
+            where.append(c)
+            args += a
+    dw, da = filters.date_clauses(f.date_from, f.date_to)
+    where += dw
+    args += da
     if f.story:
         where.append("d.story_id = ?")
         args.append(f.story)
-    if f.entity:
-        where.append("d.id IN (SELECT m.doc_id FROM mentions m WHERE m.entity_id = ?)")
-        args.append(f.entity)
     if f.query is not None:
         sql, a = match_sql(store, f.query)
         where.append(f"d.id IN ({sql})")
@@ -443,6 +437,28 @@ def copies_of(store: Store, doc_id: str, dup_group: str | None) -> list[dict[str
 
 
 # -- search facets ----------------------------------------------------------------------------
+def event_level_country(q: Query | None) -> bool:
+    """Whether ``country:`` filters events (beside type:/status:) rather than articles."""
+    return q is not None and bool(q.filters.get("type") or q.filters.get("status"))
+
+
+def event_scope(q: Query | None, *, skip: str) -> tuple[str, list[Any]]:
+    """`` AND …`` conditions on events ``ev`` from the query's event facets other than
+    ``skip``: an event facet counts the articles with ONE event that would match once the
+    value is added, as the search then filters (see :mod:`marsad.store.filters`)."""
+    if q is None:
+        return "", []
+    parts: list[str] = []
+    args: list[Any] = []
+    for name, col in (("type", "ev.type"), ("status", "ev.status"), ("country", "ev.country")):
+        values = q.filters.get(name)
+        if name != skip and values:
+            c, a = _in(col, tuple(values))
+            parts.append(f" AND {c}")
+            args += a
+    return "".join(parts), args
+
+
 def search_facets(
     store: Store, q: Query, *, size: int = 12,
     only: tuple[str, ...] = ("topic", "source", "entity", "country", "type", "month"),
@@ -475,19 +491,31 @@ def search_facets(
     )
     c1, a1 = in_col("m.doc_id")
     c2, a2 = in_col("ev.doc_id")
-    out["country"] = [] if "country" not in only else store.fetchall(
-        "SELECT country AS value, COUNT(DISTINCT doc_id) AS n FROM ("
-        "SELECT m.doc_id AS doc_id, en.country AS country FROM mentions m "
-        f"JOIN entities en ON en.id = m.entity_id WHERE en.country IS NOT NULL{c1} "
-        "UNION SELECT ev.doc_id AS doc_id, ev.country AS country FROM events ev "
-        f"WHERE ev.country IS NOT NULL{c2}) cx GROUP BY country ORDER BY n DESC, value LIMIT ?",
-        [*a1, *a2, size],
-    )
+    if "country" not in only:
+        out["country"] = []
+    elif event_level_country(q):
+        scope, sa = event_scope(q, skip="country")
+        out["country"] = store.fetchall(
+            "SELECT ev.country AS value, COUNT(DISTINCT ev.doc_id) AS n FROM events ev "
+            f"WHERE ev.country IS NOT NULL{scope}{c2} GROUP BY ev.country "
+            "ORDER BY n DESC, value LIMIT ?",
+            [*sa, *a2, size],
+        )
+    else:
+        out["country"] = store.fetchall(
+            "SELECT country AS value, COUNT(DISTINCT doc_id) AS n FROM ("
+            "SELECT m.doc_id AS doc_id, en.country AS country FROM mentions m "
+            f"JOIN entities en ON en.id = m.entity_id WHERE en.country IS NOT NULL{c1} "
+            "UNION SELECT ev.doc_id AS doc_id, ev.country AS country FROM events ev "
+            f"WHERE ev.country IS NOT NULL{c2}) cx GROUP BY country ORDER BY n DESC, value LIMIT ?",
+            [*a1, *a2, size],
+        )
     c, a = in_col("ev.doc_id")
+    scope, sa = event_scope(q, skip="type")
     out["type"] = [] if "type" not in only else store.fetchall(
         "SELECT ev.type AS value, COUNT(DISTINCT ev.doc_id) AS n FROM events ev "
-        f"WHERE 1=1{c} GROUP BY ev.type ORDER BY n DESC, value LIMIT ?",
-        [*a, len(PLOVER_TYPES)],
+        f"WHERE 1=1{scope}{c} GROUP BY ev.type ORDER BY n DESC, value LIMIT ?",
+        [*sa, *a, len(PLOVER_TYPES)],
     )
     out["month"] = [] if "month" not in only else store.fetchall(
         "SELECT substr(d.published, 1, 7) AS value, COUNT(*) AS n FROM documents d "
@@ -855,30 +883,13 @@ def load_meta(store: Store) -> MetaTable:
 
 
 def ranked_match_sql(store: Store, q: Query) -> tuple[str, list[Any]]:
-    """SQL selecting ``id`` and ``rank`` (lower is better) of every document ``q`` matches,
-    through the backend's full-text hook (``_text_match``: FTS5 bm25 or PostgreSQL
-    ts_rank) and filter SQL."""
+    """SQL selecting ``id``, ``rank`` (lower is better) and ``tier`` (known multi-word
+    names missing; lower first) of every document ``q`` matches: the store's own search
+    query (:meth:`marsad.store.sql.SQLStore.ranked_match_sql`)."""
     backend = getattr(store, "ranked_match_sql", None)
-    if callable(backend):
-        return backend(q)
-    filter_sql = getattr(store, "_filter_sql", None)
-    where, args = filter_sql(q) if callable(filter_sql) else ([], [])
-    text_match = getattr(store, "_text_match", None)
-    if q.has_text and callable(text_match):
-        from_, cond, rank, base = text_match(q)
-        sql = f"SELECT d.id AS id, {rank} AS rank FROM {from_} WHERE {cond}"
-        base = list(base)
-    elif q.has_text:  # the first SQLite store, before the backend hooks
-        sql = (
-            "SELECT d.id AS id, bm25(documents_fts, 3.0, 1.0) AS rank FROM documents_fts "
-            "JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ?"
-        )
-        base = [q.fts_match()]
-    else:
-        sql, base = "SELECT d.id AS id, 0.0 AS rank FROM documents d WHERE 1=1", []
-    if where:
-        sql += " AND " + " AND ".join(where)
-    return sql, base + list(args)
+    if not callable(backend):
+        raise QueryError(f"{type(store).__name__} cannot rank search matches")
+    return backend(q)
 
 
 @dataclass(frozen=True)
@@ -893,21 +904,23 @@ class Ranked:
 
 def rank_matches(store: Store, q: Query, meta: MetaTable, *, collapse: bool = True) -> Ranked:
     if not q.has_text and not q.filters:
-        rows = [(i, 0.0) for i in meta]
+        rows = [(i, 0.0, 0) for i in meta]
     else:
         sql, args = ranked_match_sql(store, q)
-        rows = [(r["id"], float(r["rank"])) for r in store.iter_rows(sql, args, batch=5000)]
+        rows = [(r["id"], float(r["rank"]), int(r["tier"]))
+                for r in store.iter_rows(sql, args, batch=5000)]
     return order_and_collapse(rows, meta, has_text=q.has_text, collapse=collapse)
 
 
-def order_and_collapse(rows: list[tuple[str, float]], meta: MetaTable, *, has_text: bool,
+def order_and_collapse(rows: list[tuple[str, float, int]], meta: MetaTable, *, has_text: bool,
                        collapse: bool) -> Ranked:
-    """Order like the store (best rank, then newest, then id; without text: newest, then
-    id) and keep the first copy of each near-duplicate group, counting the copies."""
+    """Order like the store (fewest known names missing, best rank, then newest, then id;
+    without text: newest, then id) and keep the first copy of each near-duplicate group,
+    counting the copies."""
     order = meta.order
     last = len(order)
     if has_text:
-        rows = sorted(rows, key=lambda r: (r[1], order.get(r[0], last)))
+        rows = sorted(rows, key=lambda r: (r[2], r[1], order.get(r[0], last)))
     else:
         rows = sorted(rows, key=lambda r: order.get(r[0], last))
     matched = tuple(r[0] for r in rows)
@@ -918,7 +931,7 @@ def order_and_collapse(rows: list[tuple[str, float]], meta: MetaTable, *, has_te
     ranks: list[float] = []
     copies: list[int] = []
     get = meta.get
-    for i, rank in rows:
+    for i, rank, _tier in rows:
         m = get(i)
         g = (m.dup_group if m else None) or i
         k = first.get(g)
@@ -930,6 +943,26 @@ def order_and_collapse(rows: list[tuple[str, float]], meta: MetaTable, *, has_te
         else:
             copies[k] += 1
     return Ranked(tuple(ids), tuple(ranks), tuple(copies), matched)
+
+
+def undated_left_out(store: Store, q: Query, ranked: Ranked, meta: MetaTable, *,
+                     collapse: bool = True) -> int | None:
+    """As :meth:`marsad.store.sql.SQLStore.search` counts them: the undated articles
+    (groups when ``collapse``, less those shown through a dated copy) matching the rest of
+    ``q`` that its from:/to: left out; None when it has no dates."""
+    if not q.has_dates or q.undated != "no":
+        return None
+    sql, args = ranked_match_sql(store, q.undated_only())
+    ids = {r["id"] for r in store.iter_rows(sql, args, batch=5000)}
+    if not collapse:
+        return len(ids)
+
+    def group(i: str) -> str:
+        m = meta.get(i)
+        return (m.dup_group if m else None) or i
+
+    shown = {group(i) for i in ranked.matched}
+    return len({group(i) for i in ids} - shown)
 
 
 SNIPPET_SCAN = 3000
@@ -989,16 +1022,20 @@ def meta_facets(ids: tuple[str, ...] | list[str], meta: MetaTable, *, size: int 
 
 
 def sql_facets(store: Store, ids: tuple[str, ...] | list[str] | None, *, size: int = 12,
-               chunk: int = 900) -> dict[str, list[dict[str, Any]]]:
+               chunk: int = 900, q: Query | None = None) -> dict[str, list[dict[str, Any]]]:
     """Entity, country and event-type counts (articles per value) of the documents
     ``ids`` (None: all documents), from the narrow mentions/events tables, in chunks of
     ids so no query re-runs the full-text match. Counts add up exactly across chunks
-    because each document is in one chunk."""
+    because each document is in one chunk. ``q``'s event facets scope the event counts
+    as in :func:`search_facets`."""
     ent: Counter[str] = Counter()
     country: Counter[str] = Counter()
     etype: Counter[str] = Counter()
     chunks: list[tuple[str, ...] | None] = [None] if ids is None else [
         tuple(ids[i : i + chunk]) for i in range(0, len(ids), chunk)]
+    type_scope, type_args = event_scope(q, skip="type")
+    country_scope, country_args = event_scope(q, skip="country")
+    per_event = event_level_country(q)
     for part in chunks:
         if part is None:
             cm, am, ce, ae = "", [], "", []
@@ -1012,17 +1049,23 @@ def sql_facets(store: Store, ids: tuple[str, ...] | list[str] | None, *, size: i
             f"WHERE m.entity_id IS NOT NULL{cm} GROUP BY m.entity_id", am
         ):
             ent[r["value"]] += int(r["n"])
-        for r in store.fetchall(
-            "SELECT country AS value, COUNT(DISTINCT doc_id) AS n FROM ("
-            "SELECT m.doc_id AS doc_id, en.country AS country FROM mentions m "
-            f"JOIN entities en ON en.id = m.entity_id WHERE en.country IS NOT NULL{cm} "
-            "UNION SELECT ev.doc_id AS doc_id, ev.country AS country FROM events ev "
-            f"WHERE ev.country IS NOT NULL{ce}) cx GROUP BY country", [*am, *ae]
-        ):
+        if per_event:
+            rows = store.fetchall(
+                "SELECT ev.country AS value, COUNT(DISTINCT ev.doc_id) AS n FROM events ev "
+                f"WHERE ev.country IS NOT NULL{country_scope}{ce} GROUP BY ev.country",
+                [*country_args, *ae])
+        else:
+            rows = store.fetchall(
+                "SELECT country AS value, COUNT(DISTINCT doc_id) AS n FROM ("
+                "SELECT m.doc_id AS doc_id, en.country AS country FROM mentions m "
+                f"JOIN entities en ON en.id = m.entity_id WHERE en.country IS NOT NULL{cm} "
+                "UNION SELECT ev.doc_id AS doc_id, ev.country AS country FROM events ev "
+                f"WHERE ev.country IS NOT NULL{ce}) cx GROUP BY country", [*am, *ae])
+        for r in rows:
             country[r["value"]] += int(r["n"])
         for r in store.fetchall(
-            f"SELECT ev.type AS value, COUNT(DISTINCT ev.doc_id) AS n FROM events ev WHERE 1=1{ce} "
-            "GROUP BY ev.type", ae
+            f"SELECT ev.type AS value, COUNT(DISTINCT ev.doc_id) AS n FROM events ev WHERE 1=1{type_scope}{ce} "
+            "GROUP BY ev.type", [*type_args, *ae]
         ):
             etype[r["value"]] += int(r["n"])
 

@@ -62,7 +62,7 @@ def stats(request: Request) -> JSONResponse:
 def search(
     request: Request,
     q: str = Query("", max_length=2000, description='search syntax: words, "phrase", a OR b, -word, '
-                   "source: from: to: topic: lang: entity: country: type:"),
+                   "source: from: to: undated: topic: lang: entity: country: type: status:"),
     limit: int = LIMIT,
     offset: int = OFFSET,
     collapse: bool = Query(True, description="fold near-duplicate copies into one hit"),
@@ -70,7 +70,8 @@ def search(
 ) -> JSONResponse:
     """Full-text search with the same syntax and filters as the search page."""
     res, f = run_search(state(request), q, limit=limit, offset=offset, collapse=collapse, facets=facets)
-    extra: dict[str, Any] = {"query": q}
+    # undated: the undated articles from:/to: left out (null when the query has no dates)
+    extra: dict[str, Any] = {"query": q, "undated": res.undated}
     if facets:
         extra["facets"] = f
     return paged(request, [h.to_dict() for h in res.hits], res.total, limit, offset, **extra)

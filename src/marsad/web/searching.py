@@ -3,7 +3,8 @@
 Matches come from the full-text index as (id, rank) only; ordering, duplicate folding and
 the topic/source/month facets use the in-memory document metadata; full rows are read
 for the page shown. The ordered match list is cached per query, so the next page is
-nearly free. Results are the same as ``store.search`` (a test compares them).
+nearly free. Results are the same as ``store.search`` (a test compares them), including
+the count of undated articles a from:/to: left out.
 """
 
 from __future__ import annotations
@@ -35,13 +36,16 @@ def search(state: ServerState, query_text: str, *, limit: int, offset: int, coll
                           lambda: views.rank_matches(store, q, meta, collapse=collapse), bucket="ranked")
     hits = state.cached(("page", query_text, collapse, limit, offset),
                         lambda: views.page_hits(store, q, ranked, limit=limit, offset=offset), bucket="pages")
-    res = SearchResults(q.raw, len(ranked.ids), hits, offset=offset, limit=limit)
+    undated = state.cached(("undated", query_text, collapse),
+                           lambda: views.undated_left_out(store, q, ranked, meta, collapse=collapse),
+                           bucket="ranked")
+    res = SearchResults(q.raw, len(ranked.ids), hits, offset=offset, limit=limit, undated=undated)
     f = None
     if facets:
         def compute() -> dict[str, Any]:
             out = views.meta_facets(ranked.matched, meta)
             everything = not q.has_text and not q.filters
-            out.update(views.sql_facets(store, None if everything else ranked.matched))
+            out.update(views.sql_facets(store, None if everything else ranked.matched, q=q))
             return out
 
         f = state.cached(("facets", query_text), compute, bucket="facets")

@@ -77,6 +77,18 @@ def facet_links(request: Request, q: str, facets: dict[str, list[dict[str, Any]]
     return out
 
 
+def undated_links(request: Request, q: str) -> dict[str, str]:
+    """Links that ask for the undated articles a date range left out: beside the dated
+    ones (undated:yes) or alone (undated:only)."""
+    p = request.query_params
+    base = " ".join(w for w in q.split() if not w.lower().startswith("undated:"))
+    return {
+        mode: url_with(request, "/", q=f"{base} undated:{mode}".strip(), all=p.get("all"),
+                       **{"from": p.get("from"), "to": p.get("to")})
+        for mode in ("yes", "only")
+    }
+
+
 def search_page(
     request: Request,
     q: str = Query("", max_length=2000),
@@ -107,6 +119,6 @@ def search_page(
     hits = [{"hit": h, "pieces": snippet_pieces(h.snippet, h.highlights)} for h in res.hits]
     ctx.update(
         results=res, hits=hits, pg=pg, facets=facet_links(request, q, facets),
-        title=q or "",
+        title=q or "", undated_links=undated_links(request, q),
     )
     return page(request, "search.html", **ctx)
