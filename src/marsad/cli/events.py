@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
                    help="score whole articles on field gold (events-field-dev/articles.jsonl "
                    "gold.jsonl): the full pipeline, every event row, every field, matched as "
                    "GUIDELINE.md says")
+    e.add_argument("--field-own", metavar="NAME", choices=("snn", "ant", "all"),
+                   help="like --field, on the project's own field gold (tests/data/events/field_own), "
+                   "rebuilt from the corpora under MARSAD_DATA into a temporary folder: snn, ant or all")
     e.add_argument("--by-type", action="store_true", help="with --field: a row per PLOVER type")
     e.add_argument("--errors", type=int, default=0, metavar="N",
                    help="with --field: print N false rows, missed incidents and wrong-field rows")
@@ -135,6 +138,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from marsad.analyze.events.evaluate import score_gold, score_negatives
     from marsad.analyze.events.gold import read_gold, read_sentences, sample_corpus_sentences
 
+    if args.field_own:
+        return _eval_field_own(args)
     if args.field:
         return cmd_eval_field(args)
     if not args.gold:
@@ -215,6 +220,21 @@ def cmd_eval_field(args: argparse.Namespace) -> int:
         if args.errors:
             print(format_errors(rep, args.errors))
     return 0
+
+
+def _eval_field_own(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from marsad.analyze.events.field_own import rebuild
+
+    if args.field or args.gold:
+        raise InputError("--field-own takes no other gold", source="marsad eval events",
+                         fix="give either --field-own NAME, --field ARTICLES GOLD or a gold XML")
+    with tempfile.TemporaryDirectory(prefix="marsad-field-own-") as tmp:
+        articles, gold = rebuild(args.field_own, Path(tmp))
+        args.field = [str(articles), str(gold)]
+        return cmd_eval_field(args)
 
 
 def _fmt(x) -> str:
