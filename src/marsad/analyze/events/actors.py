@@ -18,6 +18,7 @@ from marsad.analyze.events.forms import IMPF, PERF
 from marsad.analyze.events.scan import Match, _token_fits
 from marsad.analyze.events.view import SentenceView
 from marsad.model import Mention
+from marsad.text.normalize import normalize_for_match
 
 MAX_NP = 5
 SOURCE_CLASSES = {
@@ -265,9 +266,67 @@ def _in_pp(v: SentenceView, i: int) -> bool:
     return i > 0 and v.is_word(i - 1) and v.raw(i - 1) in ("في", "من", "الي", "علي", "عن", "مع", "بين", "ضد", "لدي", "عند", "داخل", "ضمن", "صفوف")
 
 
+# Heads of noun phrases that name an actor, beyond the agent lexicon's classes (normalized
+# bases: the article and و/ف peeled). A phrase that is neither a name NER found, nor an agent
+# of the lexicon, nor headed by one of these does not denote an actor («بل», «التأكد»,
+# «بموجبه», «ضخمة»): the row is better empty than wrong.
+ACTOR_HEADS = frozenset(normalize_for_match(w) for w in (
+    "مدعي مدعون مدعين ادعاء قاضي قضاه محامي محامون محامو زعيم زعماء قائد قاده رئاسه رؤساء وفد وفود "
+    "اعضاء عضو اعضاؤه لجنه لجان هيئه اتحاد نقابه شركه شركات مدير مديرو امين مستشار ممثل ممثلو مندوب "
+    "مبعوث سياسي سياسيون سياسيين ساسه برلمانيون برلمانيين خبراء خبير محققون محققين محقق ناخبون ناخبين "
+    "خصوم منتقدون منتقدين معارضون معارضين مراقبون مراقبين دبلوماسي دبلوماسيون دبلوماسيين متحدثه ناطقه "
+    "جمعيه جمعيات منظمات مؤسسه مؤسسات بلديه امانه مكتب مكاتب ديوان دائره جهاز اجهزه ادارات حكومات دول دوله "
+    "زعامه قياده قيادات قيادي قياديون قياديين ائتلاف تحالف كتله جيوش مجالس مليشيات فصائل فصيل جماعات "
+    "مجموعه مجموعات عشيره عشائر قبيله قبائل عائلات اسره اسر ذوي نساء رجال علماء شيوخ رجل امراه "
+    "الادعاء المفوضيه مفوضيه المفوض مفوض الحرس البوليس الاتحاد الجامعه الامانه المجلس احزاب تلاميذ "
+    "اتباع انصار انصاره اتباعه عناصر افراد"
+).split())
+
+
+def is_actor(v: SentenceView, np: NP) -> bool:
+    """Does this phrase denote an actor (a name, an agent of the lexicon, or a phrase headed
+    by an actor noun)?"""
+    if np.mention is not None and np.mention.type in ("PER", "ORG", "LOC"):
+        return True
+    if np.cls is not None:
+        return True
+    for i in range(np.first, min(np.last, np.first + 1) + 1):
+        if v.base(i) in ACTOR_HEADS or v.raw(i).lstrip("وف") in ACTOR_HEADS:
+            return True
+    head = v.base(np.first)
+    if head.endswith(("يين", "يون")) and len(head) >= 6:
+        return True  # نسبة plurals name people: النيباليين، الفلسطينيون
+    # human plural participles: مسؤولون، المحتجين، منتقدي
+    return head.startswith("م") and head.endswith(("ون", "ين", "و", "ي")) and len(head) >= 5 and np.first not in v.verb_at
+
+
+def _actor_or_none(v: SentenceView, np: NP | None, m: Match) -> NP | None:
+    if np is None or not is_actor(v, np):
+        return None
+    if np.overlaps(NP(m.first, m.last)) and np.cls is None and np.mention is None:
+        return None  # the trigger's own words (فتح مدعون التحقيق → «وفتح») are not its actor
+    return np
+
+
 def assign(v: SentenceView, m: Match, etype: str, heads: set[int],
            exclude: list[NP] = ()) -> tuple[NP | None, NP | None]:
-    """(source, target) of trigger match ``m`` of type ``etype``."""
+    """(source, target) of trigger match ``m`` of type ``etype``; the source is always an
+    actor (is_actor), and so is the target of types whose target is someone."""
+    source, target = _assign(v, m, etype, heads, exclude)
+    if source is not None and not source.fallback:
+        source = _actor_or_none(v, source, m)
+        if source is None:
+            source = nearest_agent(v, m, SOURCE_CLASSES.get(etype, DEFAULT_SOURCE_CLASSES), [target, *exclude])
+    if target is not None and etype not in THING_TARGETS:
+        target = _actor_or_none(v, target, m)
+    return source, target
+
+
+THING_TARGETS = frozenset({"ASSAULT", "COERCE", "PROTEST", "SANCTION", "REJECT", "AGREE", "SUPPORT", "AID"})
+
+
+def _assign(v: SentenceView, m: Match, etype: str, heads: set[int],
+            exclude: list[NP] = ()) -> tuple[NP | None, NP | None]:
     source: NP | None = None
     target: NP | None = None
     verbal = m.kind in (PERF, IMPF)

@@ -370,6 +370,8 @@ class EventCoder:
         reporter = None
         if report is not None and not (source is not None and report.reporter.overlaps(source) and report.verb is False):
             reporter = ctx.span(v, report.reporter.first, report.reporter.last, report.reporter.mention)
+        src_ent = ctx.entities.get(source.mention.entity_id) if source and source.mention and source.mention.entity_id else None
+        tgt_ent = ctx.entities.get(target.mention.entity_id) if target and target.mention and target.mention.entity_id else None
         return Event(
             type=g.type,
             status=g.status,
@@ -386,6 +388,10 @@ class EventCoder:
             country=where.country,
             geo_precision=where.precision,
             date_precision=date_precision,
+            source_name=src_ent.name_ar if src_ent else None,
+            source_en=src_ent.name_en if src_ent else None,
+            target_name=tgt_ent.name_ar if tgt_ent else None,
+            target_en=tgt_ent.name_en if tgt_ent else None,
             fatalities=toll.killed,
             injured=toll.injured,
         )

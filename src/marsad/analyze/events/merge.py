@@ -37,6 +37,10 @@ def _numbers(ev: Event, text: str) -> set[str]:
     return set(_NUM.findall(text[lo : ev.trigger.end + 40]))
 
 
+_FILL = (
+    ("source", "source_name", "source_en"), ("target", "target_name", "target_en"),
+    ("location", "place", "geo_precision"), ("country",), ("date", "date_precision"), ("reporter",), ("mode",),
+)
 MIN_AGREE = 2  # things that must agree for two tellings to be one event
 HEADLINE_AGREE = 0  # the headline and the first body telling of its type: no conflict suffices
 
@@ -84,9 +88,14 @@ def merge_document(events: list[Event], text: str, *, headline_end: int = 0) -> 
             need = HEADLINE_AGREE if headline else MIN_AGREE
             if kept.sentence != ev.sentence and same_event(kept, ev, text, min_agree=need):
                 kept.mentions.append(ev.trigger)
-                for f in ("source", "target", "location", "place", "date", "reporter", "mode"):
-                    if getattr(kept, f) is None and getattr(ev, f) is not None:
-                        setattr(kept, f, getattr(ev, f))
+                for group in _FILL:  # fields that belong together move together
+                    if getattr(kept, group[0]) is None and getattr(ev, group[0]) is not None:
+                        for f in group:
+                            setattr(kept, f, getattr(ev, f))
+                if ev.fatalities is not None and (kept.fatalities is None or ev.fatalities > kept.fatalities):
+                    kept.fatalities = ev.fatalities  # the latest toll told is the largest
+                if ev.injured is not None and (kept.injured is None or ev.injured > kept.injured):
+                    kept.injured = ev.injured
                 kept.confidence = round(min(0.99, max(kept.confidence, ev.confidence) + 0.05), 2)
                 break
         else:
