@@ -23,7 +23,7 @@ from marsad.analyze.dedup import (
 )
 from marsad.analyze.dedup_eval import KINDS, build_families, make_copy, score_grouping
 from marsad.cli import main
-from marsad.data import corpus_or_skip, shared_path
+from marsad.data import corpus_or_skip
 from marsad.model import Analysis, Document
 
 HAND = Path(__file__).parent / "data" / "stories" / "handwritten.jsonl"
@@ -101,10 +101,10 @@ def test_grouping_puts_copies_together_and_apart_from_other_articles():
     assert groups["other"] == "other"  # a new group is named after its first document
 
 
-def test_teaser_block_is_not_fingerprinted():
+def test_teaser_block_is_not_fingerprinted(reference_article: Path):
     """The reference article's "إقرا ايضًا:" and "قد يهمك أيضا:" teaser headlines belong
     to other stories: they must not take part in the fingerprint."""
-    lines = shared_path("samples", "article-ar-001.txt").read_text(encoding="utf-8").split("\n")
+    lines = reference_article.read_text(encoding="utf-8").split("\n")
     title, paras = lines[0].strip(), [x.strip() for x in lines[1:] if x.strip()]
     words = {w for p in fingerprint_words(title, paras) for w in p}
     assert "انفجار" not in words  # teaser: "انفجار في مبنى لفريق إعلامي ..."

@@ -10,7 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from marsad.cli.render import print_analysis, print_hit, print_stats
+from marsad.cli.render import plural, print_analysis, print_hit, print_stats
+from marsad.errors import StoreError
+from marsad.progress import format_rate
 
 DB_HELP = "database: a SQLite file (default: marsad.db or $MARSAD_DB) or postgresql://…"
 
@@ -25,6 +27,16 @@ def add_db(p: argparse.ArgumentParser) -> None:
 
 def db_of(args: argparse.Namespace) -> str:
     return args.db or default_db()
+
+
+def existing_db(args: argparse.Namespace) -> str:
+    """The --db of a command that only reads: a SQLite file that is not there is a typo,
+    not a request for an empty database (only ``ingest`` creates one)."""
+    db = db_of(args)
+    if not db.startswith(("postgresql://", "postgres://")) and not Path(db).exists():
+        raise StoreError(f"no such database: {db} "
+                         f"(create one with `marsad ingest PATH --db {db}`, or `marsad demo --db {db}`)")
+    return db
 
 
 def _stages(value: str | None) -> list[str]:
@@ -162,19 +174,27 @@ def cmd_search(args: argparse.Namespace) -> int:
     import marsad
 
     query = " ".join(args.query)
-    with marsad.open(db_of(args), readonly=True) as store:
+    with marsad.open(existing_db(args), readonly=True) as store:
         res = store.search(query, limit=args.limit, offset=args.offset, collapse=not args.all_copies)
     if args.json:
         for h in res.hits:
             d = {k: getattr(h, k) for k in ("id", "title", "source", "published", "score", "snippet")}
             d.update(highlights=h.highlights, url=h.url, copies=h.copies)
             print(json.dumps(d, ensure_ascii=False))
+        if res.undated:  # stdout keeps one object per hit; the count goes to stderr
+            print(f"marsad: {res.undated_note()}", file=sys.stderr)
         return 0
+    note = res.undated_note()
     if not res.hits:
         print(f"no results for {query!r}")
+        if note:
+            print(note)
         return 0
     shown = f"{res.offset + 1}–{res.offset + len(res.hits)}"
-    print(f"{res.total} results for {query!r} (showing {shown})\n")
+    print(f"{plural(res.total, 'result')} for {query!r} (showing {shown})")
+    if note:
+        print(note)
+    print()
     for i, h in enumerate(res.hits, res.offset + 1):
         print_hit(i, h)
     return 0
@@ -183,7 +203,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     import marsad
 
-    with marsad.open(db_of(args), readonly=True) as store:
+    with marsad.open(existing_db(args), readonly=True) as store:
         a = store.get(args.id)
     if a is None:
         print(f"marsad: no document with id {args.id!r} (see `marsad search`)", file=sys.stderr)
@@ -198,7 +218,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     import marsad
 
-    with marsad.open(db_of(args)) as store:
+    with marsad.open(existing_db(args)) as store:
         s = store.stats()
     if args.json:
         print(json.dumps(s, ensure_ascii=False, indent=2))
@@ -256,14 +276,14 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
         db = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
         with marsad.open(db) as store:
-            report = store.ingest(docs, pipeline=pipe, progress=False)
+            report = store.ingest(docs, pipeline=pipe, total=len(docs))
         dt = time.perf_counter() - t0
         size = db.stat().st_size / 2**20
     print(f"bench ingest: {len(docs)} articles, stages: {', '.join(pipe.names) or 'none'} "
           f"(registered: {', '.join(registered())})")
     print(f"  {report.new} new, {report.known} known, {report.failed} failed")
-    print(f"  {len(docs) / dt:.0f} articles/s ({dt:.2f} s), peak RSS {peak_rss_mb():.0f} MB, "
-          f"database {size:.1f} MB")
+    print(f"  {format_rate(len(docs), dt, 'articles') or 'no articles'} ({dt:.2f} s), "
+          f"peak RSS {peak_rss_mb():.0f} MB, database {size:.1f} MB")
     for name, t in pipe.timings.items():
-        print(f"  stage {name}: {len(docs) / t if t else 0:.0f} articles/s")
+        print(f"  stage {name}: {format_rate(len(docs), t, 'articles') or 'not timed'}")
     return 0

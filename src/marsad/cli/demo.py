@@ -7,7 +7,7 @@ import argparse
 from importlib.resources import files
 from pathlib import Path
 
-from marsad.cli.render import print_analysis, print_hit, print_stats
+from marsad.cli.render import plural, print_analysis, print_hit, print_stats
 
 DEMO_QUERIES = ['الفاشر', '"الأمم المتحدة"', "احتجاجات OR مظاهرات", "type:ASSAULT from:2026-03-01"]
 
@@ -24,18 +24,26 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
     )
     p.add_argument("--db", default="demo.db")
     p.add_argument("--serve", action="store_true", help="then serve the web UI")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=None,
+                   help="port for --serve (default 8000, or the next free one after it)")
     p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     import marsad
     from marsad.data import shared_path
+    from marsad.ingest import count_inputs
 
+    port = None
+    if args.serve:  # a busy port must stop us before the work, not after it
+        from marsad.cli.web import choose_port
+
+        port = choose_port("127.0.0.1", args.port)
     corpus = demo_corpus()
-    print(f"== ingesting the demo corpus {corpus}")
+    print(f"== ingesting the demo corpus {corpus} (loading the models takes a few seconds)",
+          flush=True)
     with marsad.open(args.db) as store:
-        report = store.ingest([corpus], progress=False)
+        report = store.ingest([corpus], total=count_inputs([corpus]))
         print(f"ingest: {report.summary()} → {args.db}\n")
         print_stats(store.stats())
         for q in DEMO_QUERIES:
@@ -44,7 +52,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             except marsad.QueryError as exc:
                 print(f"\n== search {q}: {exc}")
                 continue
-            print(f"\n== marsad search '{q}' --db {args.db}: {res.total} results")
+            print(f"\n== marsad search '{q}' --db {args.db}: {plural(res.total, 'result')}")
             for i, h in enumerate(res.hits, 1):
                 print_hit(i, h)
     ref = shared_path("samples", "article-ar-001.txt")
@@ -53,12 +61,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         target: Path | None = ref
     else:
         target = next(iter(sorted(corpus.glob("*.txt"))), None)
-        print(f"== (reference article not found; analysing the demo article {target})")
+        print(f"== marsad analyze {target}\n"
+              "   (a demo article: the reference article of ../shared/samples is not here)")
     if target:
         print_analysis(marsad.analyze(target))
     if args.serve:
         from marsad.cli import main
 
-        return main(["serve", "--db", args.db, "--port", str(args.port)])
+        return main(["serve", "--db", args.db, "--port", str(port)])
     print(f"Next: marsad search 'سوريا' --db {args.db}   ·   marsad show ID --db {args.db}")
     return 0

@@ -8,9 +8,18 @@ from typing import Any
 
 from marsad.model import Analysis, Event
 from marsad.store.base import SearchHit
+from marsad.text.segment import tokenize
+
+# how the store's stats name what is missing ("?"), said in words
+_UNKNOWN = {"by_language": "(unknown)", "by_source": "(no source)", "by_topic": "(no topic)"}
 
 _BOLD = "\033[1m" if sys.stdout.isatty() else ""
 _END = "\033[0m" if sys.stdout.isatty() else ""
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 result``, ``2 results``, ``0 results``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def print_analysis(a: Analysis) -> None:
@@ -22,7 +31,10 @@ def print_analysis(a: Analysis) -> None:
         if v:
             meta.append(f"{k} {v}")
     print("  " + " · ".join(meta))
-    print(f"  {len(d.paragraphs)} paragraphs, {len(a.sentences)} sentences, {len(a.tokens)} tokens")
+    # a stored analysis keeps no tokens (they are cheap to recompute): count them from the text
+    n_tokens = len(a.tokens) if a.tokens else len(tokenize(a.text))
+    print(f"  {plural(len(d.paragraphs), 'paragraph')}, {plural(len(a.sentences), 'sentence')}, "
+          f"{plural(n_tokens, 'token')}")
     for n in a.notes:
         print(f"  note: {n}")
     if a.topic:
@@ -75,7 +87,9 @@ def print_hit(i: int, h: SearchHit) -> None:
     meta = " · ".join(x for x in (h.source, (h.published or "")[:10], h.id) if x)
     copies = f"  (+{h.copies - 1} copies)" if h.copies > 1 else ""
     print(f"{i}. {_BOLD}{h.title}{_END}{copies}")
-    print(f"   {meta}  score {h.score:.2f}")
+    # a filter-only query (type:…, from:…) ranks nothing: no score to show
+    score = f"  score {h.score:.3g}" if h.score else ""
+    print(f"   {meta}{score}")
     marked = h.snippet
     if h.highlights:
         out, pos = [], 0
@@ -94,6 +108,7 @@ def print_stats(s: dict[str, Any]) -> None:
     if s.get("published_from"):
         print(f"  published: {s['published_from'][:10]} … {s['published_to'][:10]}")
     for k in ("by_language", "by_source", "by_topic", "events_by_type"):
-        if s.get(k):
-            items = ", ".join(f"{a} {b}" for a, b in list(s[k].items())[:12])
+        if s.get(k):  # all of them: the text says what --json says
+            unknown = _UNKNOWN.get(k, "?")
+            items = ", ".join(f"{unknown if a == '?' else a} {b}" for a, b in s[k].items())
             print(f"  {k.replace('_', ' ')}: {items}")

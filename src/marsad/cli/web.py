@@ -13,8 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from marsad.cli.core import DB_HELP, db_of
+from marsad.cli.core import DB_HELP, db_of, existing_db
 from marsad.errors import InputError, StoreError
+
+DEFAULT_PORT = 8000
+PORT_TRIES = 20  # ports tried after a busy default one
 
 
 def register(sub: argparse._SubParsersAction, groups: dict) -> None:
@@ -27,7 +30,8 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
     )
     p.add_argument("--db", default=None, help=DB_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=int, default=None,
+                   help=f"port (default {DEFAULT_PORT}, or the next free one after it)")
     p.add_argument("--write-token", default=None, metavar="TOKEN",
                    help="turn on the ingest page and POST /api/documents for holders of TOKEN")
     p.add_argument("--max-body-mb", type=float, default=20.0, help="largest upload accepted (MB)")
@@ -90,30 +94,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from marsad.web import ServeSettings, create_app
 
-    db = db_of(args)
     token = args.write_token or os.environ.get("MARSAD_WRITE_TOKEN") or None
-    if not token and not db.startswith(("postgresql://", "postgres://")) and not Path(db).exists():
-        raise StoreError(f"{db}: no such database (build one with `marsad ingest PATH --db {db}` "
-                         f"or `marsad demo --db {db}`)")
-    if not (1 <= args.port <= 65535):
-        raise InputError(f"port {args.port} is out of range", fix="use 1 to 65535")
+    # with a write token the first upload may create the database; without, it must exist
+    db = db_of(args) if token else existing_db(args)
     if not (1 <= args.workers <= 32):
         raise InputError(f"--workers {args.workers} is out of range", fix="use 1 to 32")
     if args.workers > 1 and token:
         raise InputError("--workers > 1 cannot take a write token", fix="serve writes with one worker")
-    settings = ServeSettings(db=db, host=args.host, port=args.port, write_token=token,
+    port = choose_port(args.host, args.port)
+    settings = ServeSettings(db=db, host=args.host, port=port, write_token=token,
                              max_body_bytes=int(args.max_body_mb * 2**20))
     app = create_app(settings)
     # open one reader now so a bad database fails here, not on the first request
     app.state.marsad.reader()
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"marsad: serving {db} at http://{shown}:{args.port}/  (API docs: /docs · Ctrl-C stops)",
+    print(f"marsad: serving {db} at http://{shown}:{port}/  (API docs: /docs · Ctrl-C stops)",
           flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"marsad: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
     if token:
         print("marsad: writing through the web is ON for holders of the write token", flush=True)
-    common = {"host": args.host, "port": args.port, "log_level": "warning", "access_log": False,
+    common = {"host": args.host, "port": port, "log_level": "warning", "access_log": False,
               "server_header": False, "limit_concurrency": 256, "timeout_keep_alive": 5}
     if args.workers > 1:
         from marsad.web.app import ENV_DB
@@ -124,6 +125,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         uvicorn.run(app, **common)
     return 0
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Can a server bind ``host:port`` now (as uvicorn does, with SO_REUSEADDR)?"""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot bind {host!r}: {exc}", fix="use --host 127.0.0.1") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(host: str, port: int | None, default: int = DEFAULT_PORT) -> int:
+    """The port to serve on. A port the user chose must be free, or we stop before doing any
+    work with a message saying how to pick another; the default (8000) falls to the next free
+    port, and says so."""
+    if port is not None:
+        if not (1 <= port <= 65535):
+            raise InputError(f"port {port} is out of range", fix="use 1 to 65535")
+        if not port_is_free(host, port):
+            raise InputError(f"port {port} on {host} is already in use",
+                             fix="choose another: --port N, or `make run PORT=N`")
+        return port
+    for p in range(default, min(default + PORT_TRIES, 65536)):
+        if port_is_free(host, p):
+            if p != default:
+                print(f"marsad: port {default} is in use; using port {p} instead "
+                      "(choose one with --port N, or `make run PORT=N`)", flush=True)
+            return p
+    raise InputError(f"ports {default}–{default + PORT_TRIES - 1} on {host} are all in use",
+                     fix="choose a free one: --port N, or `make run PORT=N`")
 
 
 # -- export -----------------------------------------------------------------------------------
@@ -147,7 +185,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     write = writer_for(args.what, args.format)
     n_chunks = 0
-    with marsad.open(db_of(args), readonly=True) as store:
+    with marsad.open(existing_db(args), readonly=True) as store:
         rows = export_rows(store, args)
         if args.out:
             out = Path(args.out)

@@ -17,6 +17,7 @@ from typing import Any
 from marsad.analyze.pipeline import Pipeline, default_pipeline
 from marsad.errors import InputError, MarsadError
 from marsad.model import Document
+from marsad.progress import Progress, format_rate
 
 
 @dataclass
@@ -47,10 +48,10 @@ class IngestReport:
         return self.failed == 0
 
     def summary(self) -> str:
-        rate = (self.new + self.known) / self.seconds if self.seconds else 0.0
+        rate = format_rate(self.new + self.known, self.seconds, "docs")
         line = (
             f"{self.new} new, {self.known} already known, {self.failed} failed "
-            f"in {self.seconds:.1f}s ({rate:.0f} docs/s)"
+            f"in {self.seconds:.1f}s" + (f" ({rate})" if rate else "")
         )
         if self.stories.get("articles"):
             line += (f"; stories: {self.stories['new_stories']} new, "
@@ -165,7 +166,10 @@ def ingest(
     pending: list[_Item] = []
 
     def process(items: list[_Item]) -> None:
-        for it in drop_known(store, items, seen, report):
+        fresh = drop_known(store, items, seen, report)
+        if bar:
+            bar.update(len(items) - len(fresh))
+        for it in fresh:
             d = it.document
             assert d is not None
             try:
@@ -173,16 +177,19 @@ def ingest(
             except MarsadError as exc:
                 report.fail(f"{it.origin}: {exc}", say)
                 continue
+            finally:
+                if bar:
+                    bar.update(1)
             batch.append(a)
         if len(batch) >= batch_size:
             write()
 
     try:
         for item in iter_inputs(inputs, exclude=store_files(store)):
-            if bar:
-                bar.update(1)
             if item.error is not None:
                 report.fail(str(item.error), say)
+                if bar:
+                    bar.update(1)
                 continue
             pending.append(item)
             if len(pending) >= batch_size:
@@ -192,6 +199,8 @@ def ingest(
             process(pending)
         write()
         if stories and pipe is not None and pipe.names and report.new:
+            if bar:
+                bar.note(f"grouping {report.new} new articles into stories …")
             report.stories = cluster_stories(store)
     finally:
         if bar:
@@ -216,11 +225,9 @@ def _bare(d: Document) -> Any:
     return base_analysis(d)
 
 
-def _progress(flag: bool | None, total: int | None) -> Any:
-    if flag is None:
-        flag = sys.stderr.isatty()
-    if not flag:
+def _progress(flag: bool | None, total: int | None, desc: str = "ingest") -> Progress | None:
+    """The ingest's progress reporter: a bar on a terminal, a line every few seconds
+    otherwise (``flag=None``), or none (``flag=False``, e.g. ``--quiet``)."""
+    if flag is False:
         return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="doc", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+    return Progress(desc, total, "docs")
