@@ -279,7 +279,8 @@ ACTOR_HEADS = frozenset(normalize_for_match(w) for w in (
     "زعامه قياده قيادات قيادي قياديون قياديين ائتلاف تحالف كتله جيوش مجالس مليشيات فصائل فصيل جماعات "
     "مجموعه مجموعات عشيره عشائر قبيله قبائل عائلات اسره اسر ذوي نساء رجال علماء شيوخ رجل امراه "
     "الادعاء المفوضيه مفوضيه المفوض مفوض الحرس البوليس الاتحاد الجامعه الامانه المجلس احزاب تلاميذ "
-    "اتباع انصار انصاره اتباعه عناصر افراد"
+    "اتباع انصار انصاره اتباعه عناصر افراد بلدان البلدان البلدين بلدين الطرفان الطرفين طرفا الجانبان الجانبين "
+    "جانبا الدولتان الدولتين دولتان"
 ).split())
 
 
@@ -303,7 +304,8 @@ def is_actor(v: SentenceView, np: NP) -> bool:
 def _actor_or_none(v: SentenceView, np: NP | None, m: Match) -> NP | None:
     if np is None or not is_actor(v, np):
         return None
-    if np.overlaps(NP(m.first, m.last)) and np.cls is None and np.mention is None:
+    own = np.first <= m.first <= np.last or np.first <= m.last <= np.last  # the gap's words are not the trigger's
+    if own and np.cls is None and np.mention is None:
         return None  # the trigger's own words (فتح مدعون التحقيق → «وفتح») are not its actor
     return np
 
@@ -319,7 +321,63 @@ def assign(v: SentenceView, m: Match, etype: str, heads: set[int],
             source = nearest_agent(v, m, SOURCE_CLASSES.get(etype, DEFAULT_SOURCE_CLASSES), [target, *exclude])
     if target is not None and etype not in THING_TARGETS:
         target = _actor_or_none(v, target, m)
+    if target is None and etype in _TARGET_PREPS:
+        after = m.last + 1
+        if source is not None and not source.fallback and source.first > m.last:
+            after = source.last + 1
+        target = later_object(v, m, etype, after, heads, avoid=source)
     return source, target
+
+
+# where the one acted upon stands after a trigger of each type, besides a direct object:
+# the preposition word before it, or the proclitic on it
+_TARGET_PREPS: dict[str, tuple[frozenset[str], str]] = {
+    "ACCUSE": (frozenset({"ضد", "علي", "الي"}), "بل"),
+    "SUPPORT": (frozenset({"الي"}), "بل"),
+    "REJECT": (frozenset(), "ل"),
+    "REQUEST": (frozenset({"من", "الي"}), ""),
+    "CONSULT": (frozenset({"مع", "الي", "بين"}), "ل"),
+    "AGREE": (frozenset({"مع", "بين"}), ""),
+    "COOPERATE": (frozenset({"مع", "بين"}), ""),
+    "SANCTION": (frozenset({"علي", "ضد"}), ""),
+    "THREATEN": (frozenset({"ضد"}), "ب"),
+    "AID": (frozenset({"الي"}), "ل"),
+    "CONCEDE": (frozenset({"الي"}), "ل"),
+    "RETREAT": (frozenset({"عن"}), ""),
+}
+OBJECT_REACH = 10  # words after the trigger (or its subject) an object may stand
+
+
+def later_object(v: SentenceView, m: Match, etype: str, after: int, heads: set[int],
+                 avoid: NP | None = None) -> NP | None:
+    """The one acted upon, further on in the clause: «اتهم X من الحزب المعارض ماس» (a name
+    after the subject's own modifiers), «بحث مع Y», «تنديدا بحكومة Y», «فرض عقوبات على Y».
+    Only names and agents qualify; the search stops at the next trigger or clause."""
+    preps, clitics = _TARGET_PREPS.get(etype, (frozenset(), ""))
+    start_clause = v.clause_start[m.first]
+    k = after
+    end = min(len(v.toks), after + OBJECT_REACH)
+    while k < end:
+        if not v.is_word(k):
+            if v.toks[k].text not in ("،", ","):
+                return None
+            k += 1
+            continue
+        if v.clause_start[k] != start_clause or (k in heads and k not in v.agent_at) or k in v.verb_at:
+            return None
+        r = v.raw(k)
+        cand: NP | None = None
+        if r in preps:
+            cand = np_at(v, k + 1, trigger_heads=heads)
+        elif clitics and v.has_proclitic(k, clitics):
+            cand = np_at(v, k, trigger_heads=heads, allow_clitic=True)
+        elif (v.mention_at(k) is not None or k in v.agent_at) and not _in_pp(v, k):
+            cand = np_at(v, k, trigger_heads=heads)
+        if cand is not None and (avoid is None or not cand.overlaps(avoid)) and is_actor(v, cand) \
+                and (cand.mention is not None or cand.cls not in (None, "document")):
+            return cand
+        k += 1
+    return None
 
 
 THING_TARGETS = frozenset({"ASSAULT", "COERCE", "PROTEST", "SANCTION", "REJECT", "AGREE", "SUPPORT", "AID"})

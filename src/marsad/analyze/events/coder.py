@@ -147,6 +147,8 @@ def _violent(v: SentenceView, span: tuple[int, int] | None) -> bool:
             return True
     return False
 _NAME_TYPES = ("ORG", "PER", "LOC")
+# types an analyst codes even when the text names no actor (an explosion, a protest, arrests)
+_ACTORLESS_OK = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "SANCTION", "AID", "RETREAT"})
 
 
 def _inside_name(v: SentenceView, m: Match) -> bool:
@@ -336,8 +338,20 @@ class EventCoder:
                 before = [r for r in requests if r.m.first < t.m.first]
                 if before:
                     t.source = before[-1].source
+        for t in trigs:  # اتفق البلدان على تبادل المعلومات: a verbal noun governed by an earlier
+            # trigger of its clause shares that trigger's subject
+            if t.source is None and not t.verbal:
+                gov = [o for o in trigs if o.m.first < t.m.first and o.verbal and o.source is not None
+                       and not o.source.fallback and v.segment[o.m.first] == v.segment[t.m.first]
+                       and not o.source.overlaps(t.target)]
+                if gov:
+                    t.source = gov[-1].source
         events = []
         for g in _group(v, trigs):
+            if g.type not in _ACTORLESS_OK and not any(
+                    t.source is not None and t.source.cls != "victim" for t in g.triggers) \
+                    and not any(t.report is not None for t in g.triggers):
+                continue  # a meeting, call or agreement with no identifiable actor is not codeable
             if g.status in PAST and is_background(dates, v, _primary(g).m.first, sent_start, sent_end, ctx):
                 continue  # historical background, not news
             events.append(self._event(ctx, v, g, dates, sent_start, sent_end))
