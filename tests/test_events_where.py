@@ -183,3 +183,67 @@ def test_nisba_positions_are_recorded_for_the_event_coder():
     a = _link("وانتقدت وسائل إعلام ألمانية القرار.")
     spans = a.extras["link"]["nisbas"]
     assert [a.text[s:e] for s, e, _ in spans] == ["ألمانية"] and spans[0][2] == "DE"
+
+
+# -- round 2: Jerusalem, a place's own nisba, short acronyms, headline tags ------------------
+def _entity(a: Analysis, name: str):
+    m = next(m for m in a.mentions if m.text == name)
+    return next(e for e in a.entities if e.id == m.entity_id)
+
+
+def test_jerusalem_is_palestinian_and_west_jerusalem_israeli():
+    a = _link("اقتحم مستوطنون المسجد الأقصى في القدس بينما تظاهر آخرون في القدس الغربية.",
+              "القدس", "القدس الغربية")
+    assert _country(a, "القدس") == "PS"
+    assert _country(a, "القدس الغربية") == "IL"
+
+
+def test_a_places_own_nisba_overrides_a_namesake_abroad():
+    # the only GeoNames «سالزبري» is in the United States, which the article also names
+    a = _link("وتسبب تسميم الجاسوس في مدينة سالزبري الإنجليزية في أزمة مع الولايات المتحدة.",
+              "سالزبري", "الولايات المتحدة")
+    assert _country(a, "سالزبري") != "US"
+
+
+def test_an_adjective_of_a_construct_head_is_not_the_places():
+    # «الإسرائيلية» qualifies the municipality (بلدية), not Jerusalem
+    a = _link("جمدت بلدية القدس الإسرائيلية قرار فرض الضرائب.", "القدس")
+    assert _country(a, "القدس") == "PS"
+
+
+def test_an_unresolved_place_takes_the_country_of_its_nisba(pipe):
+    a = analyse(pipe, "وتسبب تسميم جاسوس روسي في مدينة سالزبري الإنجليزية في صدمة في أنحاء أوروبا.")
+    e = event(a, "تسميم")
+    assert "سالزبري" in place_text(e) and e.country == "GB"
+
+
+def test_a_short_acronym_must_be_written_as_the_kb_writes_it():
+    from marsad.analyze.link import load_linker
+    from marsad.analyze.link.spotter import spot
+    from marsad.text.segment import tokenize
+
+    kb = load_linker().kb
+    for text, found in (("رسالة إلى كل أب وأم بضرورة تتبع أولادهم.", False),
+                        ("وأفادت وام بأن الاجتماع عقد أمس.", True)):
+        spots, _ = spot(text, tokenize(text), kb)
+        assert any("kb:wam" in s.entity_ids for s in spots) is found, text
+
+
+def test_nisbas_inside_kb_names_are_recorded():
+    from marsad.analyze.link import load_linker
+    from marsad.analyze.link.spotter import spot
+    from marsad.text.segment import tokenize
+
+    text = "قصف الجيش السوري مواقع المعارضة."
+    spots, nisbas = spot(text, tokenize(text), load_linker().kb)
+    assert any(s.text == "الجيش السوري" for s in spots)
+    assert [cc for _, cc in nisbas] == ["SY"]
+
+
+def test_a_headline_place_tag_decides_the_articles_country():
+    ctx = _ctx("هولندا: القبض على ثلاثة مشتبه بهم",
+               "خطط المشتبه بهم لهجوم في فرنسا. وداهمت الشرطة شقة في باريس. ثم عثرت على أسلحة في ليون.",
+               mentions=[("هولندا", "LOC", "country:NL"), ("فرنسا", "LOC", "country:FR"),
+                         ("باريس", "LOC", "paris"), ("ليون", "LOC", "lyon")],
+               entities={"country:NL": "NL", "country:FR": "FR", "paris": "FR", "lyon": "FR"})
+    assert ctx.country == "NL"

@@ -15,7 +15,8 @@ evidence for where its news happens:
 The leader is the article's country when it holds at least ``MIN_SHARE`` of the votes and
 leads the runner-up by ``MIN_LEAD``; otherwise the article is about several countries and
 has none (multi-country diplomacy: an event of it gets a country only from its own
-sentence).
+sentence). A headline's leading place tag («هولندا: القبض على …», «سوريا.. …») overrides the
+vote: the desk files the story under that place.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ REGION_KINDS = frozenset({"province", "region", "territory", "district", "govern
 
 # «واشنطن، الولايات المتحدة الأمريكية (CNN)--», «بيروت - (أ ف ب) -»: a short head of the body
 # closed by a bracketed tag and a dash (ingest cuts most; this catches the rest)
+# a headline opening with one to three words and a colon or «..»: its place tag
+_LABEL = re.compile(r"^\s*([^\s:.،]+(?:\s[^\s:.،]+){0,2})\s*(?::|\.\.)")
 _DATELINE = re.compile(r"^[^\n.()«»\"]{2,60}?\([^()\n]{1,30}\)\s*[-–—ـ]+")
 
 
@@ -95,6 +98,14 @@ class DocContext:
         link = self.analysis.extras.get("link") or {}
         return [(int(s), int(e), str(c)) for s, e, c in link.get("nisbas", ())]
 
+    def nisba_of_place(self, start: int, end: int) -> str | None:
+        """The country of a nisba that qualifies the place named at [start, end): the word
+        right after it («بلدة اميزبيري الإنجليزية») or its own last word."""
+        for s, e, cc in self.nisbas:
+            if start < s and e == end or s >= end and not self.text[end:s].strip():
+                return cc
+        return None
+
     def entity_of(self, mention: Mention | None) -> Entity | None:
         if mention is None or not mention.entity_id:
             return None
@@ -106,6 +117,13 @@ class DocContext:
         if e is None or not e.country or mention.type != "LOC":
             return None
         return e.country
+
+    @cached_property
+    def label_end(self) -> int:
+        """End offset of a headline's leading place tag («هولندا: القبض على …», «سوريا.. …»),
+        else -1: the desk files the story under that place."""
+        m = _LABEL.match(self.text[: self.body_start])
+        return m.end(1) if m else -1
 
     def position_weight(self, start: int) -> float:
         if start < self.body_start:
@@ -140,6 +158,9 @@ class DocContext:
     @cached_property
     def country(self) -> str | None:
         """The article's country (module docstring), or None when it has no clear one."""
+        tag = [cc for m in self.mentions_in(0, self.label_end) if (cc := self.place_country(m))]
+        if len(set(tag)) == 1:
+            return tag[0]
         return leader(self.country_votes, MIN_SHARE, MIN_LEAD)
 
 

@@ -273,6 +273,7 @@ def where_of(ctx: DocContext, v: SentenceView, m: Match, actors: tuple[NP | None
     place = place_dict(ctx, men)
     country = place.get("country") if place else None
     if not country:
-        country = sentence_country(ctx, v, source, target)
+        country = ctx.nisba_of_place(location.start, location.end) \
+            or sentence_country(ctx, v, source, target)
     ent = ctx.entity_of(men)
     return Where(location, place, country, _precision(place, ent.kind if ent else None))

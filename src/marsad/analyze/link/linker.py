@@ -10,7 +10,9 @@ Steps for one Analysis (compute first, write last):
 4. re-resolve with context (a leave-one-out country share and nearby places), then drop a
    small GeoNames place the article gives no support for (no other evidence for its
    country, no other place near it): rare names fuzzy-matched to another continent (Trèbes
-   → Tripp, South Dakota; a verb read as a name → Java) stay unresolved names;
+   → Tripp, South Dakota; a verb read as a name → Java) stay unresolved names; a place
+   qualified by its own nisba («مدينة سالزبري الإنجليزية») keeps only candidates in that
+   country (none: an unresolved name), for every mention of the name;
 5. coreference (coref.py): bracketed short forms, parts of person and organization names,
    and one entity per surface key;
 6. whatever is left becomes a local entity ``local:<TYPE>:<hash of key+type>``.
@@ -40,6 +42,11 @@ ACTOR_WEIGHT = 0.3
 UNSUPPORTED_MAX_PRIOR = 6.0  # GeoNames places below ~1M people need support from the article
 INEXACT_PENALTY = 1.0  # ... and any reached through a spelling-tolerant or headless reading
 EXTRAS_VERSION = 1
+_CLITICS = frozenset("وفبل")
+# words after which a name is a place's own name (keys: hamza and ta marbuta folded)
+_PLACE_HEADS = frozenset(key(w) for w in (
+    "في من إلى الى قرب داخل نحو مدينة بلدة قرية محافظة ولاية إقليم منطقة ناحية مقاطعة "
+    "العاصمة عاصمة مخيم ضاحية حي").split())
 
 
 @dataclass
@@ -106,16 +113,22 @@ class Linker:
         resolver = self.resolver
         first = [resolver.resolve(m.text, m.type) for m in mentions]
         ctx = self._context(analysis, mentions, first, tokens, nisbas)
+        words = [t for t in tokens if t.text[:1].isalnum()]
+        nisba_spans = [(words[i].start, words[i].end, cc) for i, cc in nisbas]
+        qualified: dict[str, str] = {}  # a place's nisba holds for its every mention
+        for m in mentions:
+            cc = nisba_after(text, m, nisba_spans)
+            if cc:
+                qualified.setdefault(local_key(m.text), cc)
         final = [
-            _supported(resolver.resolve(m.text, m.type, ctx) if len(r.candidates) > 1 else r, ctx)
+            _agrees(_supported(resolver.resolve(m.text, m.type, ctx) if len(r.candidates) > 1 else r,
+                               ctx), qualified.get(local_key(m.text)) if m.type == "LOC" else None)
             for m, r in zip(mentions, first)
         ]
         ids = self._coreference(text, mentions, final)
         entities = self._entities(mentions, ids)
         out = [Mention(m.start, m.end, m.text, m.type, ids[i], m.score)
                for i, m in enumerate(mentions)]
-        words = [t for t in tokens if t.text[:1].isalnum()]
-        nisba_spans = [(words[i].start, words[i].end, cc) for i, cc in nisbas]
         return LinkResult(out, entities, spotted, replaced, ctx.top_countries(), nisba_spans)
 
     # -- context ----------------------------------------------------------------------------
@@ -231,6 +244,42 @@ class Linker:
                 if e.kind == "country":
                     return e.country
         return None
+
+
+def nisba_after(text: str, m: Mention, nisbas: list[tuple[int, int, str]]) -> str | None:
+    """The country of a nisba adjective that qualifies place mention ``m``: the word right
+    after it («مدينة سالزبري الإنجليزية», «بلدة دوما السورية») or the last word inside it when
+    the NER took the adjective into the name. None for other mentions."""
+    if m.type != "LOC" or not _heads_its_phrase(text, m.start):
+        return None
+    for s, e, cc in nisbas:
+        if m.start < s and e <= m.end and e == m.end:
+            return cc
+        if s >= m.end and not text[m.end:s].strip():
+            return cc
+    return None
+
+
+def _heads_its_phrase(text: str, start: int) -> bool:
+    """Does the name at ``start`` head its phrase, so that an adjective after it is its own:
+    after a kind of place («مدينة سالزبري الإنجليزية») or a preposition («في دوما السورية»),
+    not the complement of another noun («بلدية القدس الإسرائيلية»: the municipality is)."""
+    before = text[max(0, start - 30):start]
+    if before and not before[-1].isspace():
+        return before[-1:] in _CLITICS  # بدوما، ودوما
+    words = before.split()
+    return not words or key(words[-1]) in _PLACE_HEADS or not words[-1][:1].isalpha()
+
+
+def _agrees(r: Resolution, cc: str | None) -> Resolution:
+    """``r`` with its best place in the country the place's own nisba names: another
+    candidate in that country, or none (an unresolved name) when no candidate is."""
+    b = r.best
+    if cc is None or b is None or not b.is_place or not b.country or b.kind == "country" \
+            or b.country == cc:
+        return r
+    same = tuple(c for c in r.candidates if c.country == cc)
+    return Resolution(r.key, same)
 
 
 def _supported(r: Resolution, ctx: Context) -> Resolution:

@@ -10,6 +10,7 @@ except that a curated multi-word name may replace the shorter mentions it contai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marsad.analyze.link.kb import KnowledgeBase
@@ -18,6 +19,7 @@ from marsad.model import Token
 from marsad.text.normalize import DIACRITICS
 
 MIN_SINGLE_WORD = 3  # letters in a single-word name
+SHORT_EXACT = 3  # a single-word name this short must be written as the KB writes it
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,18 @@ def _firsts(kb: KnowledgeBase, k0: str) -> tuple[tuple[str, int], ...]:
     return hit
 
 
+def _written_as(kb: KnowledgeBase, surface: str, entity_ids: Iterable[str]) -> bool:
+    """Is ``surface`` (clitics already cut) one of the entities' names letter for letter,
+    hamza included? Matching keys fold أ into ا, harmless for long names but not for
+    acronyms: «وأم» (and a mother) is not «وام» (WAM)."""
+    plain = DIACRITICS.sub("", surface).replace("\u0640", "")
+    for eid in entity_ids:
+        ent = kb.entries[eid].entity
+        if any(plain == n.lstrip("~") for n in (ent.name_ar, *ent.aliases) if n):
+            return True
+    return False
+
+
 def spot(text: str, tokens: list[Token], kb: KnowledgeBase) -> tuple[list[Spot], list[tuple[int, str]]]:
     """KB names found in ``text`` and the nisba adjectives seen (token index, ISO2)."""
     words = [t for t in tokens if t.text[:1].isalnum()]
@@ -72,12 +86,13 @@ def spot(text: str, tokens: list[Token], kb: KnowledgeBase) -> tuple[list[Spot],
     spots: list[Spot] = []
     nisbas: list[tuple[int, str]] = []
     maxw = kb.max_alias_words
+    for i, k in enumerate(keys):  # inside names too: «الاتحاد السعودي لكرة القدم»
+        cc = kb.nisba.get(k)
+        if cc:
+            nisbas.append((i, cc))
     i = 0
     while i < len(words):
         k0 = keys[i]
-        cc = kb.nisba.get(k0)
-        if cc:
-            nisbas.append((i, cc))
         found: Spot | None = None
         for first, stripped in _firsts(kb, k0):
             # longest phrase first
@@ -99,6 +114,9 @@ def spot(text: str, tokens: list[Token], kb: KnowledgeBase) -> tuple[list[Spot],
                     n = len(k0) - len(first)
                     start += _skip_letters(words[i].text, n)
                 end = words[j].end
+                if j == i and len(phrase) <= SHORT_EXACT \
+                        and not _written_as(kb, text[start:end], (h.entity_id for h in hits)):
+                    continue
                 found = Spot(
                     start, end, text[start:end], types.pop(), phrase,
                     tuple(h.entity_id for h in hits), j - i + 1,
