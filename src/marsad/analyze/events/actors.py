@@ -53,6 +53,8 @@ def _classify(v: SentenceView, first: int, last: int) -> tuple[str | None, str |
     best: tuple[str | None, str | None] = (None, None)
     for i in range(first, last + 1):
         a = v.agent_at.get(i)
+        if a and i in v.verb_at and v.mention_at(i) is None:
+            continue  # a word the lexicon reads as a verb here is no agent (فتح "opened", not Fatah)
         if a:
             if i == first:
                 return a[0], a[1]
@@ -111,6 +113,9 @@ def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads:
             break
         if _definite(v, last) and _definite(v, j) and not _adjective(v, j) and v.mention_at(j) is None:
             break  # المدرب الحكم: two phrases, not noun + adjective
+        cur, nxt = v.mention_at(last), v.mention_at(j)
+        if cur is not None and nxt is not None and nxt is not cur:
+            break  # منظمة هيومن رايتس ووتش | تركيا: two names, two phrases
         last = j
         j += 1
     cls, sector = _classify(v, first, last)
@@ -133,7 +138,17 @@ def _adjective(v: SentenceView, i: int) -> bool:
     w = r.removeprefix("ال")
     if v.agent_at.get(i, ("",))[0] == "gentilic":
         return True
+    if w in _M_NOUNS:
+        return False
     return (w.endswith(("ي", "يه", "يين", "يون", "يات", "يان")) or w.startswith("م") or w in _ADJ_WORDS) and len(w) > 2
+
+
+# nouns that start with م like a participle but are places and bodies (المدينة, المجلس)
+_M_NOUNS = frozenset({
+    "مدينه", "منطقه", "محافظه", "مجلس", "مكتب", "مدرسه", "مستشفي", "منزل", "مبني", "موقع", "مواقع", "مسجد",
+    "مركز", "معسكر", "مخيم", "ميناء", "مطار", "مقر", "مؤسسه", "منظمه", "ملعب", "متحف", "مصنع", "معبر",
+    "محكمه", "مدن", "مناطق", "منازل", "مدارس", "مساجد", "مراكز", "مخيمات", "ممتلكات", "مقرات", "ميدان",
+})
 
 
 def np_before(v: SentenceView, i: int, *, trigger_heads: set[int] = frozenset()) -> NP | None:
@@ -221,6 +236,8 @@ def nearest_agent(v: SentenceView, m: Match, classes: tuple[str, ...], exclude: 
     for i, (cls, sector, last) in v.agent_at.items():
         if cls not in classes or m.first <= i <= m.last:
             continue
+        if i in v.verb_at and v.mention_at(i) is None:
+            continue  # وفتح مدعون التحقيق: فتح read as a verb is not Fatah
         if i == m.last + 1 and (_adjective(v, i) or v.raw(i).endswith(("يه", "يات"))):
             continue  # الهجمات الإرهابية: an adjective of the trigger, not an actor
         np = NP(i, last, False, cls, sector, fallback=True)
@@ -323,8 +340,9 @@ def assign(v: SentenceView, m: Match, etype: str, heads: set[int],
         target = _actor_or_none(v, target, m)
     if target is None and etype in _TARGET_PREPS:
         after = m.last + 1
-        if source is not None and not source.fallback and source.first > m.last:
-            after = source.last + 1
+        if source is not None and not source.fallback and source.first > m.first:
+            after = max(after, source.last + 1) if source.first > m.last else source.last + 1
+            # دعت المنظمة تركيا إلى: inside a pattern's gap, the object follows the subject
         target = later_object(v, m, etype, after, heads, avoid=source)
     return source, target
 

@@ -114,9 +114,15 @@ def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
         out.append(t)
     # one trigger per head word and type: the longest match
     best: dict[tuple[int, str], Trigger] = {}
+
+    def rank(t: Trigger) -> tuple[int, bool]:
+        # أصيب is the passive perfect far more often than «I hit» (a first-person imperfect)
+        first_person = t.m.kind == IMPF and v.raw(t.m.first).lstrip("وف")[:1] == "ا"
+        return (t.m.last - t.m.first, not first_person)
+
     for t in out:
         k = (t.m.first, t.type)
-        if k not in best or (t.m.last - t.m.first) > (best[k].m.last - best[k].m.first):
+        if k not in best or rank(t) > rank(best[k]):
             best[k] = t
     kept = list(best.values())
     # drop a trigger inside a longer one of the same type (اطلاق النار inside فتح النار)
@@ -148,6 +154,8 @@ def _violent(v: SentenceView, span: tuple[int, int] | None) -> bool:
     return False
 _NAME_TYPES = ("ORG", "PER", "LOC")
 # types an analyst codes even when the text names no actor (an explosion, a protest, arrests)
+# what these govern (تدين الهجوم، دعا إلى الإفراج) is someone else's act
+_SPEECH_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT", "REQUEST", "THREATEN"})
 _ACTORLESS_OK = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "SANCTION", "AID", "RETREAT"})
 
 
@@ -342,6 +350,7 @@ class EventCoder:
             # trigger of its clause shares that trigger's subject
             if t.source is None and not t.verbal:
                 gov = [o for o in trigs if o.m.first < t.m.first and o.verbal and o.source is not None
+                       and o.type not in _SPEECH_TYPES
                        and not o.source.fallback and v.segment[o.m.first] == v.segment[t.m.first]
                        and not o.source.overlaps(t.target)]
                 if gov:

@@ -163,6 +163,7 @@ def date_of(lazy: LazyDates, char_pos: int, start: int, end: int,
     return None, None
 
 
+_WHEN_WORDS = frozenset({"عندما", "حين", "حينما", "حينها", "وقتها", "آنذاك", "انذاك", "يومها"})
 BACKGROUND_REACH = 80  # characters: a year this close to the trigger dates the trigger itself
 
 
@@ -182,7 +183,9 @@ def is_background(lazy: LazyDates, v: SentenceView, trigger: int, start: int, en
         return False
     d = min(near, key=lambda x: abs(x.start - pos))
     k = next((t.i for t in v.toks if t.end > d.start), trigger)
-    if v.clause_start[k] != v.clause_start[trigger] or v.segment[k] != v.segment[trigger]:
+    between = {v.raw(i) for i in range(min(k, trigger), max(k, trigger))}
+    when_clause = k < trigger and bool(between & _WHEN_WORDS)  # في عام 1945 عندما قصفت ...
+    if not when_clause and (v.clause_start[k] != v.clause_start[trigger] or v.segment[k] != v.segment[trigger]):
         return False
     if _FOR_PERIOD.match(normalize_for_match(d.text)):
         return False

@@ -184,7 +184,7 @@ def _location(ctx: DocContext, v: SentenceView, m: Match,
         for i in range(len(v.toks) - 1):
             if v.base(i) in _PLACE_HEADS and v.is_word(i + 1) and not v.is_stop(i + 1) \
                     and not v.raw(i + 1).endswith(("ي", "يه")) \
-                    and v.base(i + 1) not in _NOT_PLACES and not v.is_quantity(i + 1) \
+                    and v.base(i + 1) not in _NOT_PLACES and not v.is_quantity(i + 1) and not v.is_time(i + 1) \
                     and not (m.first <= i + 1 <= m.last) and (i + 1) not in v.verb_at \
                     and v.segment[i] == v.segment[m.first] and v.raw(i + 1)[:1] not in "يتن" \
                     and v.toks[i].start >= ctx.dateline_end and not _in_title(v, i) \
