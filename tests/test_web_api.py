@@ -230,8 +230,8 @@ def test_export_endpoint_formats(client) -> None:
     gj = client.get("/api/export/events", params={"format": "geojson"}).json()
     assert len(gj["features"]) == 6
     acled = client.get("/api/export/events", params={"format": "acled"}).text.splitlines()
-    assert acled[0].startswith("event_date,event_type,sub_event_type,actor1,actor2,country,location,"
-                               "latitude,longitude,source,notes")
+    assert acled[0].startswith("event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,"
+                               "location,latitude,longitude,geo_precision,source,notes,fatalities")
     assert len(acled) == 1 + 9  # the threatened event is not an ACLED event
     assert any("Air/drone strike" in line for line in acled)
     docs = client.get("/api/export/documents", params={"format": "jsonl", "q": "الكهرباء"}).text.splitlines()

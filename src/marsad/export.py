@@ -10,14 +10,31 @@ they are.
 
 ACLED-style export
 ------------------
-``--format acled`` writes the columns analysts who use ACLED know: event_date, event_type,
-sub_event_type, actor1, actor2, country, location, latitude, longitude, source, notes
-(plus ``status``, ``plover_type``, ``plover_mode`` and ``doc_id`` at the end, so nothing is
-lost). ACLED records events that took place, so only events whose status is ``occurred`` or
-``claimed`` are written (a claimed attack is still an attack someone reports); planned,
-threatened and denied events are left out. ``actor1`` is the PLOVER source, ``actor2`` the
-target; ``country`` is the ISO code of the resolved place; ``source`` is the article's
-source; ``notes`` holds the trigger and the headline.
+``--format acled`` writes the columns analysts who use ACLED know, in ACLED's order:
+event_date, time_precision, event_type, sub_event_type, actor1, actor2, country, location,
+latitude, longitude, geo_precision, source, notes, fatalities — then marsad's own columns,
+so nothing is lost: status, plover_type, plover_mode, doc_id, fatalities_stated, injured,
+actor1_ar, actor2_ar, actor1_text, actor2_text. ACLED records events that took place, so
+only events whose status is ``occurred`` or ``claimed`` are written (a claimed attack is
+still an attack someone reports); planned, threatened and denied events are left out.
+
+- ``actor1`` is the PLOVER source, ``actor2`` the target: the linked entity's canonical
+  name (English when the knowledge base has one, as ACLED's actor names are, else Arabic),
+  else the text as written. ``actor1_ar``/``actor2_ar`` give the canonical Arabic name (else
+  the text), ``actor1_text``/``actor2_text`` the text as written.
+- ``country`` is the ISO 3166-1 alpha-2 code of where the event happened; ``location`` the
+  resolved place's name, else the place as written; ``source`` the article's source;
+  ``notes`` the trigger and the headline.
+- ``time_precision`` follows ACLED's codebook: 1 the day is known, 2 the week (or a range
+  of days within a week), 3 only the month — and, for ACLED has no coarser code, only the
+  year. An event without a date of its own is filed under its article's publication date:
+  it happened then or in the days before, so 2. A range date (``start/end``) stored before
+  the coder recorded precision gets 1 for one day, 2 up to a week, else 3.
+- ``geo_precision``: 1 a named place (town, village, site), 2 a region (province, area),
+  3 the country alone. Blank when there is no place and no country.
+- ``fatalities`` is ACLED's: the number killed, **0 when the text gives no number** (ACLED
+  codes unknown as 0). ``fatalities_stated`` keeps the difference — the number as the text
+  states it, blank when it states none — and ``injured`` likewise.
 
 PLOVER type and mode are mapped as follows (modes are matched by keyword, so
 ``hunger strike``, ``hunger_strike`` and ``Hunger-Strike`` are one mode):
@@ -58,9 +75,11 @@ REJECT
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -81,10 +100,14 @@ EVENT_FIELDS = (
     "doc_id", "idx", "event_date", "type", "mode", "status", "trigger_text", "source_text",
     "source_entity", "target_text", "target_entity", "location_text", "place_name", "country",
     "lat", "lon", "date", "sentence", "confidence", "title", "published", "doc_source", "url",
+    "geo_precision", "date_precision", "source_name", "source_en", "target_name", "target_en",
+    "fatalities", "injured",
 )
 ACLED_FIELDS = (
-    "event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "location",
-    "latitude", "longitude", "source", "notes", "status", "plover_type", "plover_mode", "doc_id",
+    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "country",
+    "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
+    "status", "plover_type", "plover_mode", "doc_id", "fatalities_stated", "injured",
+    "actor1_ar", "actor2_ar", "actor1_text", "actor2_text",
 )
 ACLED_STATUSES = ("occurred", "claimed")
 
@@ -123,19 +146,65 @@ def acled_type(plover: str, mode: str | None) -> tuple[str, str]:
     return "Strategic developments", "Other"
 
 
+# ACLED's codes for the precision words the event coder records (see the module docstring)
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+GEO_PRECISION = {"place": 1, "region": 2, "country": 3}
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
+
+
+def time_precision(date: str | None, precision: str | None) -> int:
+    """ACLED's time_precision of an event with its own ``date`` (ISO day, month, year or a
+    ``start/end`` range) and the coder's ``precision`` word; 2 for an undated event filed
+    under its article's publication date."""
+    if precision in TIME_PRECISION:
+        return TIME_PRECISION[precision]
+    if not date:
+        return 2
+    if "/" in date:  # a range stored without a precision word: its length says it
+        lo, _, hi = date.partition("/")
+        try:
+            days = (dt.date.fromisoformat(hi[:10]) - dt.date.fromisoformat(lo[:10])).days
+        except ValueError:
+            return 3
+        return 1 if days <= 0 else 2 if days <= 7 else 3
+    return 1 if _DAY.match(date[:10]) else 3
+
+
+def geo_precision(precision: str | None, *, has_place: bool, country: str | None) -> int | None:
+    """ACLED's geo_precision of an event: from the coder's word, else 3 when only a country
+    is known; None when nothing is (or a place of unknown precision, stored before the
+    coder recorded one)."""
+    if precision in GEO_PRECISION:
+        return GEO_PRECISION[precision]
+    return 3 if country and not has_place else None
+
+
 def acled_row(ev: dict[str, Any]) -> dict[str, Any] | None:
     """One ACLED-style row from an event row, or None when ACLED would not record it."""
     if ev.get("status") not in ACLED_STATUSES:
         return None
     etype, sub = acled_type(ev["type"], ev.get("mode"))
     notes = f"{ev.get('trigger_text') or ''} — {ev.get('title') or ''}".strip(" —")
+    location = ev.get("place_name") or ev.get("location_text")
+    fatalities = ev.get("fatalities")
     return {
-        "event_date": ev.get("event_date"), "event_type": etype, "sub_event_type": sub,
-        "actor1": ev.get("source_text"), "actor2": ev.get("target_text"),
-        "country": ev.get("country"), "location": ev.get("place_name") or ev.get("location_text"),
-        "latitude": ev.get("lat"), "longitude": ev.get("lon"), "source": ev.get("doc_source"),
-        "notes": notes, "status": ev.get("status"), "plover_type": ev["type"],
-        "plover_mode": ev.get("mode"), "doc_id": ev.get("doc_id"),
+        "event_date": ev.get("event_date"),
+        "time_precision": (time_precision(ev.get("date"), ev.get("date_precision"))
+                           if ev.get("event_date") else None),
+        "event_type": etype, "sub_event_type": sub,
+        "actor1": ev.get("source_en") or ev.get("source_name") or ev.get("source_text"),
+        "actor2": ev.get("target_en") or ev.get("target_name") or ev.get("target_text"),
+        "country": ev.get("country"), "location": location,
+        "latitude": ev.get("lat"), "longitude": ev.get("lon"),
+        "geo_precision": geo_precision(ev.get("geo_precision"), has_place=bool(location),
+                                       country=ev.get("country")),
+        "source": ev.get("doc_source"), "notes": notes,
+        "fatalities": fatalities if fatalities is not None else 0,
+        "status": ev.get("status"), "plover_type": ev["type"], "plover_mode": ev.get("mode"),
+        "doc_id": ev.get("doc_id"), "fatalities_stated": fatalities, "injured": ev.get("injured"),
+        "actor1_ar": ev.get("source_name") or ev.get("source_text"),
+        "actor2_ar": ev.get("target_name") or ev.get("target_text"),
+        "actor1_text": ev.get("source_text"), "actor2_text": ev.get("target_text"),
     }
 
 

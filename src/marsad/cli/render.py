@@ -69,7 +69,8 @@ def print_analysis(a: Analysis) -> None:
 
 
 def format_event(e: Event, sep: str = " ") -> str:
-    """One line: type/mode, status, trigger, actors, place, date, reporter, sentence."""
+    """One line: type/mode, status, trigger, actors, place, date, country, casualties,
+    reporter, sentence."""
     parts = [f"{e.type}{'/' + e.mode if e.mode else ''}", e.status, f"«{e.trigger.text}»"]
     for label, span in (("source", e.source), ("target", e.target), ("at", e.location),
                         ("reported-by", e.reporter)):
@@ -77,6 +78,12 @@ def format_event(e: Event, sep: str = " ") -> str:
             parts.append(f"{label}={span.text}")
     if e.date:
         parts.append(f"date={e.date}")
+    if e.country:
+        parts.append(f"country={e.country}")
+    if e.fatalities is not None:
+        parts.append(f"killed={e.fatalities}")
+    if e.injured is not None:
+        parts.append(f"injured={e.injured}")
     if e.mentions:
         parts.append(f"+{len(e.mentions)} mention(s)")
     parts.append(f"s{e.sentence} conf={e.confidence:.2f}")

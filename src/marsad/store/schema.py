@@ -7,7 +7,7 @@ live with each backend.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -131,4 +131,21 @@ _V4 = [
     "ON documents(id, published, source, topic, dup_group, story_id)"),
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+# version 5: what the event coder computes beside the spans, so listings, the API and the
+# exports read it without parsing each article's Analysis: how precise the place and the
+# date are (ACLED's geo_precision / time_precision, as words), the canonical Arabic and
+# English names of the linked source and target entities, and the casualties the text
+# states. Rows stored before stay NULL: "not known", never a guessed 0.
+EVENT_COLUMNS_V5 = (
+    ("geo_precision", "TEXT"),  # place | region | country
+    ("date_precision", "TEXT"),  # day | week | month | year
+    ("source_name", "TEXT"),
+    ("source_en", "TEXT"),
+    ("target_name", "TEXT"),
+    ("target_en", "TEXT"),
+    ("fatalities", "INTEGER"),
+    ("injured", "INTEGER"),
+)
+_V5 = [f"ALTER TABLE events ADD COLUMN {name} {kind}" for name, kind in EVENT_COLUMNS_V5]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from marsad.errors import QueryError, StoreError
-from marsad.model import Analysis
+from marsad.model import Analysis, Event
 from marsad.store.base import SearchHit, SearchResults, Store, WriteResult
 from marsad.store.filters import filter_sql
 from marsad.store.names import known_phrases
@@ -32,6 +32,37 @@ from marsad.text.stem import stem_text
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _count(v: Any) -> int | None:
+    """A casualty count as the events table stores it: a non-negative int that fits a
+    32-bit INTEGER column (PostgreSQL's), or None."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        n = int(v)
+    except (TypeError, ValueError):
+        return None
+    return n if 0 <= n < 2**31 else None
+
+
+def event_row(doc_id: str, idx: int, e: Event) -> tuple[Any, ...]:
+    """The events-table row of ``e`` (the column order of the INSERT in ``_write_one``):
+    spans as text and entity id, the resolved place flattened, the event's own country
+    before its place's, then the precision flags, canonical actor names and casualties."""
+    place = e.place or {}
+    return (
+        doc_id, idx, e.type, e.mode, e.status, e.trigger.text,
+        e.source.text if e.source else None, e.source.entity_id if e.source else None,
+        e.target.text if e.target else None, e.target.entity_id if e.target else None,
+        e.location.text if e.location else None,
+        place.get("name_en") or place.get("name"),
+        e.country or place.get("country"), place.get("lat"), place.get("lon"),
+        e.date, e.sentence, e.confidence,
+        e.geo_precision, e.date_precision,
+        e.source_name, e.source_en, e.target_name, e.target_en,
+        _count(e.fatalities), _count(e.injured),
+    )
 
 
 class Tx(Protocol):
@@ -197,19 +228,10 @@ class SQLStore(Store):
         tx.executemany(
             """INSERT INTO events (doc_id, idx, type, mode, status, trigger_text, source_text,
                  source_entity, target_text, target_entity, location_text, place_name, country,
-                 lat, lon, date, sentence, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            [
-                (
-                    d.id, i, e.type, e.mode, e.status, e.trigger.text,
-                    e.source.text if e.source else None, e.source.entity_id if e.source else None,
-                    e.target.text if e.target else None, e.target.entity_id if e.target else None,
-                    e.location.text if e.location else None,
-                    (e.place or {}).get("name_en") or (e.place or {}).get("name"),
-                    e.country or (e.place or {}).get("country"), (e.place or {}).get("lat"),
-                    (e.place or {}).get("lon"), e.date, e.sentence, e.confidence,
-                )
-                for i, e in enumerate(a.events)
-            ],
+                 lat, lon, date, sentence, confidence, geo_precision, date_precision,
+                 source_name, source_en, target_name, target_en, fatalities, injured)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            [event_row(d.id, i, e) for i, e in enumerate(a.events)],
         )
         tx.executemany(
             "INSERT INTO keywords (doc_id, rank, keyword) VALUES (?,?,?)",

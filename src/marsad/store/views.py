@@ -35,8 +35,9 @@ EVENT_DATE = "substr(COALESCE(e.date, d.published), 1, 10)"
 EVENT_COLUMNS = (
     "e.doc_id, e.idx, e.type, e.mode, e.status, e.trigger_text, e.source_text, "
     "e.source_entity, e.target_text, e.target_entity, e.location_text, e.place_name, "
-    "e.country, e.lat, e.lon, e.date, e.sentence, e.confidence, "
-    f"{EVENT_DATE} AS event_date, d.title, d.published, d.source AS doc_source, d.url"
+    "e.country, e.lat, e.lon, e.date, e.sentence, e.confidence, e.geo_precision, "
+    "e.date_precision, e.source_name, e.source_en, e.target_name, e.target_en, e.fatalities, "
+    f"e.injured, {EVENT_DATE} AS event_date, d.title, d.published, d.source AS doc_source, d.url"
 )
 
 DOC_COLUMNS = (
@@ -85,7 +86,7 @@ def _in(column: str, values: tuple[str, ...]) -> tuple[str, list[Any]]:
 class EventFilter:
     types: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
-    actor: str | None = None  # entity id, or text found in the source/target span
+    actor: str | None = None  # entity id, or text in the source/target span or canonical name
     country: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
@@ -186,12 +187,17 @@ def _event_where(f: EventFilter) -> tuple[str, list[Any]]:
         where.append(c)
         args += a
     if f.actor:
+        # the entity id, or text in a span or in the linked entity's canonical names (the
+        # English one case-folded, as SQLite's LIKE folds ASCII and PostgreSQL's does not)
         pat = _like(f.actor)
+        texts = ("e.source_text", "e.target_text", "e.source_name", "e.target_name")
         where.append(
-            "(e.source_entity = ? OR e.target_entity = ? OR e.source_text LIKE ? ESCAPE '\\' "
-            "OR e.target_text LIKE ? ESCAPE '\\')"
+            "(e.source_entity = ? OR e.target_entity = ? OR "
+            + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in texts)
+            + " OR LOWER(e.source_en) LIKE ? ESCAPE '\\' OR LOWER(e.target_en) LIKE ? ESCAPE '\\')"
         )
-        args += [f.actor, f.actor, pat, pat]
+        low = _like(f.actor.lower())
+        args += [f.actor, f.actor, pat, pat, pat, pat, low, low]
     if f.date_from:
         where.append(f"{EVENT_DATE} >= ?")
         args.append(f.date_from)
@@ -320,7 +326,9 @@ def event_points(store: Store, f: EventFilter, *, limit: int = 5000) -> list[dic
     where, args = _event_where(g)
     return store.fetchall(
         "SELECT e.doc_id, e.idx, e.type, e.mode, e.status, e.lat, e.lon, e.place_name, "
-        f"e.country, e.trigger_text, e.source_text, e.target_text, {EVENT_DATE} AS event_date, "
+        "e.country, e.geo_precision, e.date_precision, e.trigger_text, e.source_text, "
+        "e.target_text, e.source_name, e.source_en, e.target_name, e.target_en, e.fatalities, "
+        f"e.injured, {EVENT_DATE} AS event_date, "
         f"d.title{_EVENTS_FROM}{where} ORDER BY event_date DESC, e.doc_id, e.idx LIMIT ?",
         [*args, limit],
     )

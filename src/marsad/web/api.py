@@ -203,7 +203,8 @@ def entity_places(request: Request, entity_id: str = Path(..., max_length=300)) 
 _EVENT_PARAMS = {
     "type_": Query(None, alias="type", description="PLOVER type(s), comma-separated"),
     "status": Query(None, description="occurred, planned, threatened, claimed, denied"),
-    "actor": Query(None, max_length=200, description="entity id or part of the source/target text"),
+    "actor": Query(None, max_length=200,
+                   description="entity id, or part of the source/target text or canonical name"),
     "country": Query(None, description="ISO 3166-1 alpha-2 code(s) of the place"),
     "bbox": Query(None, max_length=100, description="WEST,SOUTH,EAST,NORTH in degrees"),
     "doc": Query(None, max_length=200, description="only this document's events"),

@@ -135,6 +135,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "events_total": ("حدثًا", "events"),
     "on_map": ("على الخريطة", "on the map"),
     "open_article": ("افتح المقال", "open article"),
+    "casualties": ("الضحايا", "Casualties"),
+    "killed": ("قتلى", "killed"),  # shown as "قتلى: 5" (no number agreement to get wrong)
+    "injured": ("جرحى", "injured"),
+    "date_precision": ("دقة التاريخ", "date precision"),
+    "geo_precision": ("دقة المكان", "place precision"),
+    "as_written": ("كما كُتب", "as written"),
 }
 
 TYPE_NAMES = {
@@ -149,6 +155,13 @@ STATUS_NAMES = {
     "occurred": ("وقع", "occurred"), "planned": ("مخطط له", "planned"),
     "threatened": ("تهديد به", "threatened"), "claimed": ("ادعاء", "claimed"),
     "denied": ("نفي", "denied"),
+}
+# the event coder's precision flags (ACLED's time_precision / geo_precision, in words)
+PRECISION_NAMES = {
+    "day": ("اليوم معروف", "exact day"), "week": ("الأسبوع فقط", "week only"),
+    "month": ("الشهر فقط", "month only"), "year": ("السنة فقط", "year only"),
+    "place": ("مكان محدد", "exact place"), "region": ("المنطقة فقط", "region only"),
+    "country": ("البلد فقط", "country only"),
 }
 ENTITY_TYPE_NAMES = {
     "PER": ("شخص", "person"), "ORG": ("منظمة", "organization"), "LOC": ("مكان", "place"),
@@ -193,6 +206,10 @@ def type_name(code: str | None, lang: str) -> str:
 
 def status_name(code: str | None, lang: str) -> str:
     return _named(STATUS_NAMES, code, lang)
+
+
+def precision_name(code: str | None, lang: str) -> str:
+    return _named(PRECISION_NAMES, code, lang)
 
 
 def entity_type_name(code: str | None, lang: str) -> str:

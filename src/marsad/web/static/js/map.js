@@ -48,8 +48,16 @@
     box.appendChild(head);
     var what = document.createElement("div");
     what.setAttribute("lang", "ar");
-    what.textContent = [p.source_text, p.trigger_text, p.target_text].filter(Boolean).join(" ");
+    // the linked actors' canonical names where the coder gave them, else the text as written
+    what.textContent = [p.source_name || p.source_text, p.trigger_text,
+                        p.target_name || p.target_text].filter(Boolean).join(" ");
     box.appendChild(what);
+    if (p.fatalities !== null && p.fatalities !== undefined) {
+      var killed = document.createElement("div");
+      killed.className = "killed";
+      killed.textContent = (el.getAttribute("data-lang") === "en" ? "killed: " : "قتلى: ") + String(p.fatalities);
+      box.appendChild(killed);
+    }
     if (p.place_name) {
       var where = document.createElement("div");
       where.textContent = p.place_name;
