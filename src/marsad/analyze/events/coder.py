@@ -439,7 +439,8 @@ class EventCoder:
                                              s.start, s.end))
         if merge_mentions:
             headline_end = len(analysis.document.title) if analysis.document.title else 0
-            events = merge.merge_document(events, text, headline_end=headline_end)
+            events = merge.merge_document(events, text, headline_end=headline_end,
+                                          sentence_starts=[s.start for s in analysis.sentences])
         return events
 
 

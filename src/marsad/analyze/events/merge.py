@@ -8,6 +8,7 @@ telling stays the event; later tellings become ``mentions`` and fill fields it l
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from marsad.model import Event, Span
@@ -41,6 +42,7 @@ _FILL = (
     ("source", "source_name", "source_en"), ("target", "target_name", "target_en"),
     ("location", "place", "geo_precision"), ("country",), ("date", "date_precision"), ("reporter",), ("mode",),
 )
+ADJACENT_AGREE = 1  # the next sentence usually goes on telling the same happening
 MIN_AGREE = 2  # things that must agree for two tellings to be one event
 HEADLINE_AGREE = 0  # the headline and the first body telling of its type: no conflict suffices
 
@@ -78,14 +80,23 @@ def same_event(a: Event, b: Event, text: str, *, min_agree: int = MIN_AGREE) -> 
     return agree >= min_agree
 
 
-def merge_document(events: list[Event], text: str, *, headline_end: int = 0) -> list[Event]:
+def _sentence_of(span: Span, starts: list[int]) -> int:
+    return max(0, bisect.bisect_right(starts, span.start) - 1) if starts else -1
+
+
+def merge_document(events: list[Event], text: str, *, headline_end: int = 0,
+                   sentence_starts: list[int] | None = None) -> list[Event]:
     """Fold later tellings into the first; a headline's event joins the first body telling
-    of its type on weaker evidence (the headline is the story's own summary)."""
+    of its type on weaker evidence (the headline is the story's own summary), and the very
+    next sentence on one agreeing thing. ``sentence_starts``: each sentence's first offset."""
+    starts = sentence_starts or []
     out: list[Event] = []
     for ev in events:
         for kept in out:
             headline = kept.sentence == 0 and kept.trigger.start < headline_end and not kept.mentions
-            need = HEADLINE_AGREE if headline else MIN_AGREE
+            told = [kept.sentence] + [_sentence_of(m, starts) for m in kept.mentions]
+            adjacent = ev.sentence - max(told) == 1
+            need = HEADLINE_AGREE if headline else (ADJACENT_AGREE if adjacent else MIN_AGREE)
             if kept.sentence != ev.sentence and same_event(kept, ev, text, min_agree=need):
                 kept.mentions.append(ev.trigger)
                 for group in _FILL:  # fields that belong together move together
