@@ -337,7 +337,9 @@ class EventCoder:
                 t.source = NP(t.m.first, t.m.first, False, "protester", "CVL", fallback=True)
         trigs = [t for t in trigs if t.status not in NOT_EVENTS]
         if self._sport_doc and not (v.has("cue:context COERCE") or _violent(v, None)):
-            return []  # sport news: matches, clubs and federations are not political actors
+            # sport news: matches, clubs and federations are not political actors; arrests,
+            # raids and violence reported in it still are
+            trigs = [t for t in trigs if t.type in ("COERCE", "PROTEST") or (t.type == "ASSAULT" and "m" not in t.flags)]
         if not trigs:
             return []
         requests = [t for t in trigs if t.type == "REQUEST" and t.source is not None and not t.source.fallback]

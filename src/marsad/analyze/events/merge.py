@@ -47,6 +47,7 @@ MIN_AGREE = 2  # things that must agree for two tellings to be one event
 HEADLINE_AGREE = 0  # the headline and the first body telling of its type: no conflict suffices
 
 
+_VAGUE_MODES = frozenset({"destroy", "primitive"})
 _REPORTED = frozenset({"occurred", "claimed"})  # one happening, told as fact or as a claim
 
 
@@ -55,6 +56,8 @@ def same_event(a: Event, b: Event, text: str, *, min_agree: int = MIN_AGREE) -> 
     ``min_agree`` things agreeing."""
     if a.type != b.type or not (a.status == b.status or {a.status, b.status} <= _REPORTED):
         return False
+    if a.mode and b.mode and a.mode != b.mode and not {a.mode, b.mode} & _VAGUE_MODES:
+        return False  # an arrest and a confiscation, a shooting and a bombing: two happenings
     agree = 0
     loc = _same(a.location, b.location)
     if loc is False and a.location and b.location and a.location.entity_id and b.location.entity_id:

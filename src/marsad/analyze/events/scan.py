@@ -20,6 +20,7 @@ class Tok(NamedTuple):
     taa: bool = False  # written with a final ta marbuta: a noun, never a verb or a pronoun ه
 
 
+_GAP_PUNCT = frozenset({"،", ","})
 _MARKS = re.compile(r"[\u064B-\u065F\u0670\u0640]+$")
 
 
@@ -82,6 +83,10 @@ def _extend(pat: Pattern, toks: list[Tok], i: int) -> int | None:
         k = j
         while k < len(toks) and k <= limit:
             if not toks[k].word:
+                if gap and toks[k].text in _GAP_PUNCT:
+                    limit += 1  # دعا فلان، المسؤول في الوزارة، إلى: an apposition's commas
+                    k += 1
+                    continue
                 break
             if _token_fits(spec, toks[k]):
                 found = k
