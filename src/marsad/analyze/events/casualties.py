@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from marsad.analyze.events.forms import norm
 
@@ -182,6 +183,7 @@ def _tokens(text: str) -> list[_Tok]:
     return [_Tok(m.start(), m.end(), norm(m.group())) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=65536)
 def _bare(w: str) -> tuple[str, ...]:
     """The word and the word without a leading conjunction or preposition (و ف ب ل)."""
     out = [w]
@@ -548,6 +550,13 @@ def _distance(text: str, c: _Count, start: int, end: int) -> tuple[int, int]:
     return sentences, (b - a) + 40 * len(_CLAUSE_BREAK.findall(between))
 
 
+@lru_cache(maxsize=8)
+def _read(text: str) -> tuple[_Count, ...]:
+    """The counts a text states, read once per text: a sentence often holds several events
+    (a small cache: the sentences of the document being coded, not a corpus)."""
+    return tuple(_Reader(text).read())
+
+
 def casualties(text: str, *, trigger_start: int | None = None, trigger_end: int | None = None) -> Casualties:
     """People killed and injured that ``text`` states (None when it states no number).
 
@@ -557,7 +566,7 @@ def casualties(text: str, *, trigger_start: int | None = None, trigger_end: int 
     count of each kind."""
     if not text or not _MAY_HOLD.search(text):
         return Casualties()
-    counts = _Reader(text).read()
+    counts = _read(text)
     if not counts:
         return Casualties()
     start = 0 if trigger_start is None else trigger_start

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from marsad.analyze.events import attribution, merge
 from marsad.analyze.events.actors import NP, assign
-from marsad.analyze.events.casualties import casualties
+from marsad.analyze.events.casualties import Casualties, casualties
 from marsad.analyze.events.context import DocContext
 from marsad.analyze.events.forms import IMPF, PERF, analyses, norm
 from marsad.analyze.events.lexicon import Lexicon, default_lexicon
@@ -156,6 +156,9 @@ _NAME_TYPES = ("ORG", "PER", "LOC")
 # types an analyst codes even when the text names no actor (an explosion, a protest, arrests)
 # what these govern (تدين الهجوم، دعا إلى الإفراج) is someone else's act
 _SPEECH_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT", "REQUEST", "THREATEN"})
+# types whose rows carry a toll (ACLED counts fatalities of violence and of riots)
+_TOLL_TYPES = frozenset({"ASSAULT", "PROTEST"})
+_NO_TOLL = Casualties()
 _ACTORLESS_OK = frozenset({"ASSAULT", "PROTEST", "COERCE", "MOBILIZE", "SANCTION", "AID", "RETREAT"})
 
 
@@ -391,7 +394,7 @@ class EventCoder:
         where = where_of(ctx, v, p.m, (source, target))
         date, date_precision = date_of(dates, trig_span.start, sent_start, sent_end, g.status, ctx)
         toll = casualties(ctx.text[sent_start:sent_end], trigger_start=trig_span.start - sent_start,
-                          trigger_end=trig_span.end - sent_start)
+                          trigger_end=trig_span.end - sent_start) if g.type in _TOLL_TYPES else _NO_TOLL
         reporter = None
         if report is not None and not (source is not None and report.reporter.overlaps(source) and report.verb is False):
             reporter = ctx.span(v, report.reporter.first, report.reporter.last, report.reporter.mention)
