@@ -77,9 +77,15 @@ def _with_mention(v: SentenceView, np: NP) -> NP:
     while last + 1 < len(v.toks) and v.toks[last + 1].start < m.end and v.toks[last + 1].word:
         last += 1
     np.first, np.last, np.mention = first, last, m
-    if np.cls is None:
+    if np.cls is None and not _town(m):
         np.cls = {"ORG": "group", "PER": "official", "LOC": "state"}.get(m.type)
     return np
+
+
+def _town(m: Mention | None) -> bool:
+    """A place that is not a country: it hosts events, it does not act (السلط، إزمير). The
+    capitals that stand for their governments (واشنطن، أنقرة) are agents of the lexicon."""
+    return m is not None and m.type == "LOC" and not (m.entity_id or "").startswith("country:")
 
 
 def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads: set[int] = frozenset(),
@@ -250,7 +256,7 @@ def nearest_agent(v: SentenceView, m: Match, classes: tuple[str, ...], exclude: 
             best, best_d = np, d
     for men in v.mentions:
         cls = {"ORG": "group", "PER": "official", "LOC": "state"}.get(men.type)
-        if cls not in classes:
+        if cls not in classes or _town(men):
             continue
         idx = [t.i for t in v.toks if t.start < men.end and men.start < t.end]
         if not idx or m.first <= idx[0] <= m.last:
@@ -304,7 +310,7 @@ ACTOR_HEADS = frozenset(normalize_for_match(w) for w in (
 def is_actor(v: SentenceView, np: NP) -> bool:
     """Does this phrase denote an actor (a name, an agent of the lexicon, or a phrase headed
     by an actor noun)?"""
-    if np.mention is not None and np.mention.type in ("PER", "ORG", "LOC"):
+    if np.mention is not None and np.mention.type in ("PER", "ORG", "LOC") and not _town(np.mention):
         return True
     if np.cls is not None:
         return True
