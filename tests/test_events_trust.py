@@ -59,6 +59,7 @@ def test_negated_averted_and_hypothetical_are_not_coded(pipe, text, etype):
 @pytest.mark.parametrize("text, etype", [
     ("ومن المتوقع أن يلتقي الرئيس نظيره الفرنسي في باريس.", "CONSULT"),
     ("وقال مكتب التحقيقات الفيدرالي إن الرئيس سيزور المدينة الأسبوع المقبل.", "CONSULT"),
+    ("وأعرب الرئيس عن أمله في نجاح اجتماع الوزراء المقرر الأربعاء في جنيف.", "CONSULT"),
 ])
 def test_expected_and_future_are_planned(pipe, text, etype):
     evs = [e for e in events(pipe, text) if e.type == etype]
