@@ -166,3 +166,13 @@ def test_url_date_stands_in_for_a_missing_publication_date(pipe):
     assert doc.published and doc.published.startswith("2018-03-24")
     (e,) = [e for e in pipe(doc).events if e.type == "COERCE"]
     assert e.date == "2018-03-23"
+
+
+def test_a_local_dailys_article_about_no_other_country_is_about_its_own(pipe):
+    doc = Document(title="شكرا رجال الأمن", paragraphs=[
+        "نجحت الأجهزة الأمنية في القبض على خلية إرهابية كانت تخطط لاستهداف رجال الأمن."],
+        published="2015-07-20", source="alriyadh")
+    (e,) = [e for e in pipe(doc).events if e.type == "COERCE"]
+    assert e.country == "SA"
+    doc.source = "aawsat"  # a pan-Arab daily has no home country
+    assert all(e.country is None for e in pipe(doc).events)

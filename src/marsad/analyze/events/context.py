@@ -24,7 +24,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from functools import cached_property
+from functools import cached_property, lru_cache
+from urllib.parse import urlsplit
 
 from marsad.analyze.events.view import SentenceView
 from marsad.model import Analysis, Entity, Mention, Span
@@ -161,7 +162,12 @@ class DocContext:
         tag = [cc for m in self.mentions_in(0, self.label_end) if (cc := self.place_country(m))]
         if len(set(tag)) == 1:
             return tag[0]
-        return leader(self.country_votes, MIN_SHARE, MIN_LEAD)
+        found = leader(self.country_votes, MIN_SHARE, MIN_LEAD)
+        if found is None:
+            home = outlet_country(self.analysis.document.source, self.analysis.document.url)
+            if home is not None and (not self.country_votes or home in self.country_votes):
+                return home  # a local daily's article about no other country is about its own
+        return found
 
 
 def leader(votes: dict[str, float], min_share: float, min_lead: float) -> str | None:
@@ -176,3 +182,28 @@ def leader(votes: dict[str, float], min_share: float, min_lead: float) -> str | 
     if w / total < min_share or (second and w / second < min_lead):
         return None
     return best
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> dict[str, str]:
+    from marsad.analyze.events.lexicon import resource_dir
+
+    path = resource_dir().parent / "kb" / "outlets.tsv"
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, cc = line.partition("\t")
+            out[key.strip().lower()] = cc.strip()
+    return out
+
+
+def outlet_country(source: str | None, url: str | None) -> str | None:
+    """The home country of a local outlet (resources/kb/outlets.tsv), by source name or host."""
+    table = _outlets()
+    if source and source.strip().lower() in table:
+        return table[source.strip().lower()]
+    if url:
+        host = urlsplit(url).hostname or ""
+        host = host.removeprefix("www.")
+        return table.get(host)
+    return None
