@@ -94,18 +94,23 @@ def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads:
     ``allow_clitic``: the first word may carry ب/ل (تندد بالحكومة → الحكومة)."""
     n = len(v.toks) if stop_at is None else min(stop_at, len(v.toks))
     quantified = False
+    q_first = q_last = -1
     while k < n and v.is_word(k):
         if v.is_time(k) or (v.raw(k) == "من" and k > 0 and v.is_time(k - 1)):
             k += 1
             continue
         if v.is_quantity(k):
             quantified = True
+            q_first = k if q_first < 0 else q_first
+            q_last = k
             k += 1
             if k < n and v.raw(k) == "من":
                 k += 1
             continue
         break
     if k >= n or not v.is_word(k) or v.is_stop(k) or (not allow_clitic and v.has_proclitic(k, "بلك")):
+        if q_first >= 0 and (k >= n or not v.is_word(k) or v.raw(k).startswith("من")):
+            return NP(q_first, q_last, True)  # اعتقلت الشرطة اثنين منهم: the count is the phrase
         return None
     if (k in v.verb_at or k in trigger_heads) and k not in v.agent_at and v.mention_at(k) is None:
         return None  # a verb or another trigger (بجروح، مسيرة) does not start an actor phrase
