@@ -51,6 +51,9 @@ def test_investigation_sense_is_still_an_event(pipe):
     ("واتخذت السلطات إجراءات مشددة لتفادي حصول صدامات بين المشجعين.", "ASSAULT"),
     ("وقال الوزير: لن يكون لدينا عقوبات على الشركات الأجنبية.", "SANCTION"),
     ("وسبق البطولة تحذيرات ومخاوف من أعمال إرهابية قد تتزامن مع تدفق المشجعين.", "ASSAULT"),
+    ("وينص القرار على ضرورة تعاون الحكومة مع الخبراء الدوليين.", "COOPERATE"),
+    ("وهل بمقدورها أن تتخلى عن خططها وتهديد الجيران؟", "THREATEN"),
+    ("ويعمل البرنامج بالتعاون مع مختلف الجهات المعنية في المملكة.", "COOPERATE"),
 ])
 def test_negated_averted_and_hypothetical_are_not_coded(pipe, text, etype):
     assert etype not in {e.type for e in events(pipe, text)}
