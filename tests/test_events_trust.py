@@ -179,3 +179,12 @@ def test_a_local_dailys_article_about_no_other_country_is_about_its_own(pipe):
     assert e.country == "SA"
     doc.source = "aawsat"  # a pan-Arab daily has no home country
     assert all(e.country is None for e in pipe(doc).events)
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("وحث الأمين العام الأطراف على وقف القتال فورا.", "REQUEST"),
+    ("وأعرب الوزير عن شكره وتقديره للحكومة الأردنية على استقبال الجرحى.", "SUPPORT"),
+    ("ويبدي مسؤولو الكنائس غضبهم إزاء قرار البلدية فرض الضرائب.", "ACCUSE"),
+])
+def test_speech_acts_of_the_guideline_are_events(pipe, text, etype):
+    assert etype in {e.type for e in events(pipe, text)}
