@@ -86,8 +86,8 @@ def analyses(tok: str) -> tuple[tuple[str, str, str], ...]:
 
     add(tok, "")
     stage1 = [(tok, "")]
-    if len(tok) > 3 and tok[0] in _CONJ:
-        stage1.append((tok[1:], tok[0]))
+    if (len(tok) > 3 or (len(tok) == 3 and tok[0] == "و")) and tok[0] in _CONJ:
+        stage1.append((tok[1:], tok[0]))  # وحث، وشن: و on a two-letter verb too
     stage2 = list(stage1)
     for x, p in stage1:
         if len(x) > 3 and x[0] in _PREP:
