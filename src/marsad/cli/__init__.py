@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except MarsadError as exc:
-        print(f"marsad: error: {exc}", file=sys.stderr)
+        from marsad.cli.render import printable
+
+        print(printable(f"marsad: error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("marsad: interrupted", file=sys.stderr)

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from marsad.cli.render import plural, print_analysis, print_hit, print_stats
+from marsad.cli.render import plural, print_analysis, print_hit, print_stats, printable
 from marsad.errors import StoreError
 from marsad.progress import format_rate
 
@@ -124,30 +124,39 @@ def _pipeline(args: argparse.Namespace):
     return default_pipeline(disable=_stages(getattr(args, "disable", None)))
 
 
+def say(message: str) -> None:
+    """One error line on stderr, with file names made safe for the terminal."""
+    print(printable(message), file=sys.stderr, flush=True)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     import marsad
     from marsad.ingest import count_inputs
 
+    # every argument is a path (a name may hold a newline): never raw article text
+    paths = [p if p == "-" else Path(p) for p in args.paths]
     if args.engine == "dask":
         from marsad.run.dask import ingest_dask  # type: ignore[import-not-found]
 
         with marsad.open(db_of(args)) as store:
             report = ingest_dask(
-                store, args.paths, scheduler=args.scheduler, partitions=args.partitions,
+                store, paths, scheduler=args.scheduler, partitions=args.partitions,
                 disable=_stages(args.disable), analyze=not args.no_analyze,
                 batch_size=max(1, args.batch), progress=False if args.quiet else None,
+                on_error=say,
             )
     else:
         with marsad.open(db_of(args)) as store:
             report = store.ingest(
-                args.paths,
+                paths,
                 pipeline=None if args.no_analyze else _pipeline(args),
                 analyze=not args.no_analyze,
                 batch_size=max(1, args.batch),
                 progress=False if args.quiet else None,
-                total=count_inputs(args.paths),
+                total=count_inputs(paths),
+                on_error=say,
             )
-    print(f"ingest: {report.summary()} → {db_of(args)}")
+    print(printable(f"ingest: {report.summary()} → {db_of(args)}"))
     return 1 if report.failed else 0
 
 
@@ -159,7 +168,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for r in read_paths(args.paths):
         if r.error:
             failed += 1
-            print(f"marsad: {r.error}", file=sys.stderr)
+            say(f"marsad: {r.error}")
             continue
         assert r.document is not None
         a = pipe(r.document)

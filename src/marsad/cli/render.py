@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter, defaultdict
 from typing import Any
@@ -15,6 +16,20 @@ _UNKNOWN = {"by_language": "(unknown)", "by_source": "(no source)", "by_topic": 
 
 _BOLD = "\033[1m" if sys.stdout.isatty() else ""
 _END = "\033[0m" if sys.stdout.isatty() else ""
+
+
+# what must not reach a terminal raw from a file name or a message that quotes one: C0/C1
+# controls (a newline forges a second line, ESC starts a terminal escape sequence), the
+# bidirectional embeddings, overrides and isolates (U+202E shows "txt.exe" as "exe.txt")
+# and lone surrogates (an undecodable byte in a file name; printing one would crash)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` as one line that is safe to print: the characters above as Python escapes
+    (``\\n``, ``\\x1b``, ``\\u202e``), everything else (Arabic included) as it is."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
+                       .decode("ascii"), text)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -3,7 +3,10 @@
 Every reader ends here, so every document gets the same treatment: ``clean_text``,
 paragraph splitting, the Arabic boilerplate pass (agency and dateline become metadata),
 an ISO publication date (taken from the URL's path when the input gives none, marked
-``meta["published_from"] = "url"``) and a language.
+``meta["published_from"] = "url"``; a value that is not a plausible date is dropped, kept
+in ``meta["published_raw"]`` with the reason in ``meta["published_note"]``) and a language.
+Control characters (NUL and the like: never article text, and a NUL cuts SQLite's
+``length()``) are removed from every field, wherever in the input they occur.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any
 
 from marsad.errors import InputError
 from marsad.ingest.boilerplate import strip_boilerplate
-from marsad.ingest.dates import to_iso
+from marsad.ingest.dates import normalize_published
 from marsad.ingest.url_date import date_from_url
 from marsad.model import Document
 from marsad.text import clean_text
@@ -21,15 +24,39 @@ from marsad.text.lang import detect_language
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"\s+")
+# C0 controls but tab and newline (CR is folded to LF by clean_text), and DEL; vertical
+# tab and form feed are whitespace and become spaces
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
+_BREAKS = re.compile(r"[\x0b\x0c]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # a headline taken from the body's first line must look like one
 HEADLINE_MAX_CHARS = 250
 
 
+def check_text(value: str, field: str, origin: str) -> str:
+    """``value`` itself, or InputError naming ``field`` when it holds a lone UTF-16
+    surrogate (a ``\\ud800`` escape without its pair): not text, and no database or
+    encoder accepts it."""
+    m = SURROGATE.search(value)
+    if m:
+        raise InputError(
+            f"field \"{field}\" holds a lone UTF-16 surrogate (U+{ord(m.group()):04X} at "
+            f"character {m.start() + 1}), which is not text", source=origin,
+            fix="re-export it as valid UTF-8 (a \\uD800-\\uDBFF escape needs its "
+                "\\uDC00-\\uDFFF pair)")
+    return value
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (NUL, escape, ...): they are never article text."""
+    return _BREAKS.sub(" ", _CONTROLS.sub("", text))
+
+
 def split_paragraphs(body: str) -> list[str]:
     """Paragraphs of a body text: split on blank lines, or on single newlines when the text
     has no blank line at all. Each paragraph is stripped; empty ones are dropped."""
-    body = clean_text(body)
+    body = strip_controls(clean_text(body))
     parts = _BLANK_LINE.split(body) if _BLANK_LINE.search(body) else body.split("\n")
     out = []
     for p in parts:
@@ -44,7 +71,7 @@ def clean_title(title: str | None) -> str:
     """One line, single-spaced, cleaned."""
     if not title:
         return ""
-    return _SPACES.sub(" ", clean_text(str(title))).strip()
+    return _SPACES.sub(" ", strip_controls(clean_text(str(title)))).strip()
 
 
 def _opt(value: Any) -> str | None:
@@ -78,6 +105,12 @@ def build_document(
     promotes it only when it is short and more paragraphs follow (records that give no
     title); pass False when an empty title is what the caller means."""
     meta = dict(meta or {})
+    for name, value in (("title", title), ("url", url), ("source", source),
+                        ("author", author), ("site_name", site_name)):
+        if isinstance(value, str):
+            check_text(value, name, origin)
+    for raw in paragraphs or ():
+        check_text(raw, "text", origin)
     paras = [p for raw in paragraphs for p in split_paragraphs(raw)] if paragraphs else []
     head = clean_title(title)
     promote = title_from_body or (
@@ -95,9 +128,12 @@ def build_document(
         if cleaned.byline:
             meta["byline"] = cleaned.byline
         paras, agency, dateline = cleaned.paragraphs, cleaned.agency, cleaned.dateline
-    iso = to_iso(published)
-    if published not in (None, "") and iso is None:
-        meta["published_raw"] = str(published)
+    norm = normalize_published(published)
+    iso = norm.iso
+    if norm.note:
+        raw = strip_controls(str(published))[:200]
+        meta["published_raw"] = raw.encode("utf-8", "replace").decode("utf-8")
+        meta["published_note"] = norm.note
     if iso is None:
         # no (readable) date given: the day the URL's path carries becomes `published`, so
         # search date filters, the timeline and relative dates (أمس) all use it; meta says so
@@ -116,7 +152,9 @@ def build_document(
         site_name=_opt(site_name),
         agency=agency,
         dateline=dateline,
-        origin=origin,
+        # a file name that is not UTF-8 (os gives its bytes as surrogates) is stored with
+        # U+FFFD in their place: no database takes a surrogate
+        origin=SURROGATE.sub("\ufffd", origin),
         external_id=None if external_id in (None, "") else str(external_id),
         meta=meta,
     )

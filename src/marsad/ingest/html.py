@@ -41,6 +41,12 @@ _CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _JSONLD = re.compile(r"""<script[^>]+application/ld\+json[^>]*>(.*?)</script>""", re.IGNORECASE | re.DOTALL)
 
 
+# the page's own metadata (meta tags, JSON-LD, <time>, the URL) dates it; htmldate's
+# extensive search also reads dates out of any link on the page, so a navigation menu's
+# /archive/1995/01/ became an article's publication date
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
 @dataclass
 class HtmlArticle:
     title: str
@@ -156,6 +162,7 @@ def extract_article(html: str, *, url: str | None = None) -> HtmlArticle | None:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True,
             include_images=False, include_links=False, deduplicate=False,
+            date_extraction_params=_DATE_PARAMS,
         )
     except Exception:  # noqa: BLE001 - a crash in the extractor must not stop the batch
         doc = None

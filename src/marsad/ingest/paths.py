@@ -17,7 +17,7 @@ import sys
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -133,7 +133,7 @@ def _read_member(m: Member, *, origin: str, max_bytes: int, depth: int) -> Itera
     where = f"{origin}!{m.name}"
     if m.problem or m.open is None:
         yield ReadResult(where, error=InputError(m.problem or "cannot be read", source=where,
-                                                 fix="extract it and read the file itself"))
+                                                 fix=m.fix or "extract it and read the file itself"))
         return
     kind = kind_from_name(m.name)
     if (kind in WHOLE_KINDS or kind is None) and m.size is not None and m.size > max_bytes:
@@ -161,7 +161,7 @@ def _guarded(results: Iterator[ReadResult], origin: str) -> Iterator[ReadResult]
         yield ReadResult(origin, error=InputError("permission denied", source=origin,
                                                   fix="check the file's permissions"))
     except (MemoryError, RecursionError, ValueError, TypeError, LookupError, OSError,
-            UnicodeError, zlib.error, EOFError) as exc:
+            UnicodeError, ArithmeticError, zlib.error, EOFError) as exc:
         yield ReadResult(origin, error=InputError(
             f"could not be read ({type(exc).__name__}: {exc})", source=origin,
             fix="check the file; if it looks fine, report this as a marsad bug"))
@@ -194,13 +194,31 @@ def _read_file(path: Path, origin: str, max_bytes: int) -> Iterator[ReadResult]:
                                         size=size, path=path), origin)
 
 
-def walk(folder: Path) -> Iterator[Path]:
-    """Files under a folder, recursively, sorted, hidden files and folders skipped."""
-    for root, dirs, files in os.walk(folder):
+def walk(folder: Path, *, on_error: Callable[[OSError], None] | None = None) -> Iterator[Path]:
+    """Files under a folder, recursively, sorted, hidden files and folders skipped; a
+    folder that cannot be listed is passed to ``on_error`` (os.walk drops it otherwise)."""
+    for root, dirs, files in os.walk(folder, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not is_hidden(d))
         for name in sorted(files):
             if not is_hidden(name):
                 yield Path(root) / name
+
+
+def _folder_errors(problems: list[OSError]) -> Iterator[ReadResult]:
+    for exc in problems:
+        where = str(exc.filename)
+        yield ReadResult(where, error=InputError(
+            f"cannot read this folder ({exc.strerror or exc}); its files were not read",
+            source=where, fix="check its permissions (it needs r and x), or leave it out"))
+    problems.clear()
+
+
+def _read_folder(folder: Path, max_bytes: int) -> Iterator[ReadResult]:
+    problems: list[OSError] = []
+    for file in walk(folder, on_error=problems.append):
+        yield from _folder_errors(problems)
+        yield from _read_file(file, str(file), max_bytes)
+    yield from _folder_errors(problems)
 
 
 def read_paths(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
@@ -217,8 +235,7 @@ def read_paths(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTE
             continue
         path = Path(given)
         if path.is_dir():
-            for file in walk(path):
-                yield from _read_file(file, str(file), max_bytes)
+            yield from _read_folder(path, max_bytes)
         elif path.exists():
             yield from _read_file(path, given, max_bytes)
         else:

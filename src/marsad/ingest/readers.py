@@ -10,7 +10,7 @@ from marsad.errors import InputError
 from marsad.ingest.document import build_document, document_from_text
 from marsad.ingest.encoding import decode_bytes, looks_like_control_garbage
 from marsad.ingest.html import extract_article, html_text, no_text_error
-from marsad.ingest.records import document_from_record
+from marsad.ingest.jsonl import parse_json, record_result
 from marsad.ingest.result import ReadResult
 from marsad.model import Document
 
@@ -81,16 +81,14 @@ def read_json(data: bytes, *, origin: str) -> Iterator[ReadResult]:
 
             yield from read_jsonl_text(text, origin=origin)
             return
-        raise InputError(f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
-                         source=origin, fix="fix the JSON, or write one object per line (.jsonl)") from None
+        obj = parse_json(text, origin, what="file")  # raises the InputError
+    except RecursionError:
+        obj = parse_json(text, origin, what="file")
     if isinstance(obj, dict) and isinstance(obj.get("articles"), list):
         obj = obj["articles"]
     if isinstance(obj, list):
         for i, item in enumerate(obj, 1):
             sub = f"{origin}#item{i}"
-            try:
-                yield ReadResult(sub, document_from_record(item, origin=sub))
-            except InputError as err:
-                yield ReadResult(sub, error=err)
+            yield record_result(item, sub)
         return
-    yield ReadResult(origin, document_from_record(obj, origin=origin))
+    yield record_result(obj, origin)

@@ -23,7 +23,7 @@ def too_big(origin: str, size: int | None, max_bytes: int) -> InputError:
     what = f"{human_size(size)}, over" if size is not None else "larger than"
     return InputError(
         f"too large ({what} the {human_size(max_bytes)} limit for one document)",
-        source=origin, fix="split it into smaller files, or raise max_bytes",
+        source=origin, fix="split it into smaller files",
     )
 
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from marsad.text.normalize import normalize_for_match
+from marsad.text.published import published_date
 
 
 @dataclass(frozen=True)
@@ -220,22 +221,9 @@ _GREG_FIRST = frozenset(set(GREG_MONTHS) | {a for a, _ in LEVANT_PAIRS})
 
 
 def parse_published(published: str | date | None) -> date | None:
-    if published is None:
-        return None
-    if isinstance(published, datetime):
-        return published.date()
-    if isinstance(published, date):
-        return published
-    s = str(published).strip()
-    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(s[: len(datetime.now().strftime(fmt))], fmt).date()
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(s).date()  # takes "Z" since Python 3.11
-    except ValueError:
-        return None
+    """The publication day, read by the one normalizer every reader uses (an implausible
+    or unreadable value is no date)."""
+    return published_date(published)
 
 
 def _infer_year(month: int, day: int | None, pub: date | None, past: bool | None) -> int | None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette._utils import parse_host_header
+from starlette.datastructures import Headers
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
 
 import marsad
 from marsad.web import errors
@@ -55,10 +59,31 @@ def create_app(settings: ServeSettings | str) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     errors.install(app)
     app.add_middleware(SizeLimits, max_body=settings.max_body_bytes, max_url=settings.max_url_bytes)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts())
+    app.add_middleware(TrustedHost, allowed_hosts=settings.hosts())
     app.add_middleware(SecurityHeaders)
 
     return app
+
+
+class TrustedHost(TrustedHostMiddleware):
+    """Starlette's Host check (a page whose name was rebound to 127.0.0.1 sends its own
+    Host: refused), answering in marsad's error shape: JSON under /api/, a page elsewhere,
+    instead of Starlette's plain text."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.allow_any or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        parsed = parse_host_header(Headers(scope=scope).get("host"))
+        host = parsed.host.lower() if parsed is not None else None
+        if host is not None and any(
+                host == p or (p.startswith("*") and host.endswith(p[1:])) for p in self.allowed_hosts):
+            await self.app(scope, receive, send)
+            return
+        response = errors.error_response(
+            Request(scope), 400, "this server does not answer to that Host header",
+            code="bad_host", fix="ask it by the name it was started on (e.g. 127.0.0.1 or localhost)")
+        await response(scope, receive, send)
 
 
 ENV_DB = "MARSAD_SERVE_DB"

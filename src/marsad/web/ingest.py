@@ -12,6 +12,7 @@ from typing import Any
 
 from marsad.errors import InputError
 from marsad.model import Document
+from marsad.text.published import normalize_published
 from marsad.web.errors import HTTPError
 from marsad.web.state import ServerState
 
@@ -76,7 +77,12 @@ def document_from_fields(
         raise InputError("the article is empty", fix="paste a headline line and the article text")
     doc.url = url or doc.url
     doc.source = source or doc.source
-    doc.published = published or doc.published
+    if published:  # the readers' one normalizer: an implausible date is dropped with a note
+        norm = normalize_published(published)
+        if norm.note:
+            doc.meta["published_raw"] = published[:200]
+            doc.meta["published_note"] = norm.note
+        doc.published = norm.iso or doc.published
     doc.language = language or doc.language
     return doc
 
