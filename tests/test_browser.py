@@ -84,9 +84,16 @@ def test_search_article_entity_flow(page) -> None:
     page.wait_for_url("**/entity/Q41183")
     assert "حلب" in page.inner_text("h1")
     page.wait_for_selector("#network[data-nodes]")
-    assert int(page.get_attribute("#network", "data-nodes")) >= 5
+    nodes, cap = int(page.get_attribute("#network", "data-nodes")), int(page.get_attribute("#network", "data-cap"))
+    assert 5 <= nodes <= cap + 1 and cap == 30  # the entity and at most its 30 strongest neighbours
+    assert page.get_attribute("#network", "data-overlaps") == "0"  # no two labels overlap
+    assert "5" in page.inner_text("#network-count")
+    page.select_option("#network-size", "15")  # the control re-draws with the new cap
+    page.wait_for_selector("#network[data-cap='15'][data-nodes]")
     page.wait_for_selector("#map[data-points]")
-    assert int(page.get_attribute("#map", "data-points")) >= 3
+    # Aleppo itself and its country; Russia, named with it in one report (and that report's
+    # copy), is not a place of Aleppo
+    assert int(page.get_attribute("#map", "data-points")) == 2
     page.wait_for_selector("#map[data-atlas-loaded='1']")
     page.wait_for_timeout(300)
     shot(page, "03-entity")
@@ -118,6 +125,28 @@ def test_event_map_filter_and_csv_export(page) -> None:
     rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
     assert sorted(r["type"] for r in rows) == ["COERCE", "PROTEST"]
     assert dl.value.suggested_filename == "marsad-events.csv"
+
+
+def test_arabic_events_page_names_types_and_modes_and_types_dates(page) -> None:
+    page.goto("/events?lang=ar")
+    page.wait_for_selector(".events-table tbody tr")
+    types = set(page.locator(".events-table tbody .badge").all_inner_texts())
+    assert {"اعتداء", "احتجاج", "إكراه", "تهديد"} <= types
+    assert not types & {"ASSAULT", "PROTEST", "COERCE", "THREATEN"}
+    modes = set(page.locator(".events-table tbody small.mode").all_inner_texts())
+    assert {"قصف جوي", "اعتقال", "أسلحة نارية"} <= modes and "arrest" not in modes
+    # dates are typed (no mm/dd/yyyy picker): a month keeps the filter working
+    date_from = page.locator("input[name=from]")
+    assert date_from.get_attribute("type") == "text" and date_from.get_attribute("placeholder") == "YYYY-MM-DD"
+    date_from.fill("2015-07")
+    page.locator("input[name=to]").fill("2015-07")
+    page.click("#apply-filters")
+    page.wait_for_url("**/events?*from=2015-07*")
+    july = page.request.get("/api/events?from=2015-07-01&to=2015-07-31").json()["total"]
+    everything = page.request.get("/api/events").json()["total"]
+    assert 0 < july < everything and page.inner_text("#events-total") == str(july)
+    assert page.input_value("input[name=from]") == "2015-07-01"
+    shot(page, "09-events-ar-dates")
 
 
 def test_map_view_sets_the_bounding_box(page) -> None:

@@ -142,6 +142,10 @@ def test_entity_detail_network_places(client) -> None:
     assert places["type"] == "FeatureCollection"
     coords = {tuple(f["geometry"]["coordinates"]) for f in places["features"]}
     assert (37.16, 36.2) in coords and (38.99, 34.8) in coords
+    assert (105.3, 61.5) not in coords  # Russia: named with Aleppo in one report (and its copy) only
+    small = client.get("/api/entities/Q41183/network", params={"size": 2}).json()
+    assert len(small["nodes"]) == 3 and small["available"] == len(ids) - 1 > 2
+    _err(client.get("/api/entities/Q41183/network", params={"size": 101}), 400)
     for path in ("/api/entities/nope", "/api/entities/nope/network", "/api/entities/nope/places"):
         _err(client.get(path), 404)
 

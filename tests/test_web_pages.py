@@ -119,7 +119,14 @@ def test_article_page_marks_entities_and_events(client, web_db) -> None:
     assert '<mark class="ev t-ASSAULT" id="ev-0"' in page and ">شنت</mark>" in page
     assert 'id="ev-1"' in page and 'id="ev-2"' in page
     assert 'href="#ev-0"' in page  # the events table links into the text
-    assert "aerial" in page and "حكومة بشار الأسد" in page
+    # the mode in the interface's language (its code stays in the API and the exports)
+    assert ">قصف جوي</small>" in page and ">aerial</small>" not in page and "حكومة بشار الأسد" in page
+    assert 'title="اعتداء · وقع"' in page  # the trigger's tooltip: type and status, both in Arabic
+    try:
+        en = html(client, f"/article/{web_db['ids']['aleppo']}?lang=en")
+        assert ">aerial attack</small>" in en and 'title="Assault · occurred"' in en
+    finally:
+        client.cookies.clear()  # the session's client stays Arabic for the other tests
     assert "/story/story-aleppo" in page and "الكلمات المفتاحية" in page
     assert "الملخص" in page and "سياسة" in page
     assert 'href="https://www.okaz.com.sa/news/1"' in page

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 import marsad
 from marsad import export
 from marsad.errors import InputError
+from marsad.ingest.document import check_text, strip_controls
+from marsad.model import Document
 from marsad.store import views
 from marsad.web.errors import HTTPError, not_found
 from marsad.web.ingest import MAX_DOCS, bearer, check_token, document_from_fields, ingest_documents
@@ -126,22 +128,41 @@ async def add_documents(
     items = payload if isinstance(payload, list) else [payload]
     if not items or len(items) > MAX_DOCS:
         raise InputError(f"send 1 to {MAX_DOCS} articles", fix="split the batch")
-    docs = []
-    for i, it in enumerate(items):
-        if not isinstance(it, dict):
-            raise InputError(f"item {i} is not an object")
-        paragraphs = it.get("paragraphs")
-        if paragraphs is not None and not (isinstance(paragraphs, list) and all(isinstance(p, str) for p in paragraphs)):
-            raise InputError(f"item {i}: paragraphs must be a list of strings")
-        fields = {k: it.get(k) for k in ("title", "url", "source", "published", "language")}
-        if any(v is not None and not isinstance(v, str) for v in fields.values()):
-            raise InputError(f"item {i}: title, url, source, published and language must be strings")
-        text = it.get("text") or ""
-        if not isinstance(text, str):
-            raise InputError(f"item {i}: text must be a string")
-        docs.append(document_from_fields(text=text, paragraphs=paragraphs, **fields))
+    docs = [_api_document(i, it) for i, it in enumerate(items)]
     out = await run_in_threadpool(ingest_documents, st, docs)
-    return JSONResponse(out.to_dict(), status_code=201 if out.new else 200)
+    body = out.to_dict()
+    # a date that is not one was dropped (the article is stored undated): say so
+    body["notes"] = [f"item {i}: {d.meta['published_note']}" for i, d in enumerate(docs)
+                     if d.meta.get("published_note")]
+    return JSONResponse(body, status_code=201 if out.new else 200)
+
+
+def _api_document(i: int, it: Any) -> Document:
+    """One item of a POST /api/documents body as a Document, or InputError (a 400) naming
+    the item and the field: wrong types, and lone UTF-16 surrogates (a ``\\ud800`` escape
+    without its pair, which no database stores), are refused; control characters are
+    removed as the file readers remove them."""
+    where = f"item {i}"
+    if not isinstance(it, dict):
+        raise InputError(f"{where} is not an object")
+    paragraphs = it.get("paragraphs")
+    if paragraphs is not None and not (isinstance(paragraphs, list) and all(isinstance(p, str) for p in paragraphs)):
+        raise InputError(f"{where}: paragraphs must be a list of strings")
+    fields = {k: it.get(k) for k in ("title", "url", "source", "published", "language")}
+    if any(v is not None and not isinstance(v, str) for v in fields.values()):
+        raise InputError(f"{where}: title, url, source, published and language must be strings")
+    text = it.get("text") or ""
+    if not isinstance(text, str):
+        raise InputError(f"{where}: text must be a string")
+    for name, value in (*fields.items(), ("text", text)):
+        if value:
+            check_text(value, name, where)
+    for p in paragraphs or ():
+        check_text(p, "paragraphs", where)
+    clean = {k: strip_controls(v) if isinstance(v, str) else v for k, v in fields.items()}
+    if paragraphs is not None:
+        paragraphs = [strip_controls(p) for p in paragraphs]
+    return document_from_fields(text=strip_controls(text), paragraphs=paragraphs, **clean)
 
 
 # -- entities ---------------------------------------------------------------------------------
@@ -177,8 +198,10 @@ def entity(request: Request, entity_id: str = Path(..., max_length=300)) -> JSON
 
 
 def entity_network(request: Request, entity_id: str = Path(..., max_length=300),
-                   size: int = Query(25, ge=1, le=100)) -> JSONResponse:
-    """The entities named together with this one, and how often each pair shares an article."""
+                   size: int = Query(views.NETWORK_SIZE, ge=1, le=100,
+                                     description="how many of the strongest neighbours")) -> JSONResponse:
+    """The entities most often named together with this one (the ``size`` strongest), how
+    many reports each pair shares, and how many neighbours there are in all (``available``)."""
     store = reader(request)
     if views.get_entity(store, entity_id) is None:
         raise not_found(f"entity {entity_id}")
@@ -187,7 +210,8 @@ def entity_network(request: Request, entity_id: str = Path(..., max_length=300),
 
 
 def entity_places(request: Request, entity_id: str = Path(..., max_length=300)) -> JSONResponse:
-    """GeoJSON of where the entity is: itself, places named with it, places of its events."""
+    """GeoJSON of where the entity is, with support: itself, its country, the places of its
+    events, and places named close to it in two or more separate reports (``kind``)."""
     store = reader(request)
     if views.get_entity(store, entity_id) is None:
         raise not_found(f"entity {entity_id}")
@@ -288,11 +312,11 @@ def story(request: Request, story_id: str = Path(..., max_length=300)) -> JSONRe
     return JSONResponse(s)
 
 
-def sources(request: Request) -> JSONResponse:
-    """Sources with their article counts and date spans."""
+def sources(request: Request, limit: int = LIMIT, offset: int = OFFSET) -> JSONResponse:
+    """Sources with their article counts and date spans, the largest first."""
     store = reader(request)
     rows = state(request).cached("sources", lambda: views.list_sources(store))
-    return JSONResponse({"total": len(rows), "items": rows})
+    return paged(request, rows[offset:offset + limit], len(rows), limit, offset)
 
 
 # -- exports --------------------------------------------------------------------------------------

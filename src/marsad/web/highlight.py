@@ -18,7 +18,7 @@ class Mark:
     kind: str  # "mention" | "event"
     type: str  # PER/ORG/LOC/MISC, or the PLOVER type
     ref: str | None = None  # entity id, or event index
-    title: str | None = None
+    title: str | None = None  # a mention's text, or an event's status code (named by the page)
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ def marks_of(a: Analysis) -> list[Mark]:
     cands: list[Mark] = []
     for i, e in enumerate(a.events):
         t = e.trigger
-        cands.append(Mark(t.start, t.end, "event", e.type, str(i), f"{e.type} · {e.status}"))
+        cands.append(Mark(t.start, t.end, "event", e.type, str(i), e.status))
         for m in e.mentions:
-            cands.append(Mark(m.start, m.end, "event", e.type, str(i), f"{e.type} · {e.status}"))
+            cands.append(Mark(m.start, m.end, "event", e.type, str(i), e.status))
     for m in a.mentions:
         cands.append(Mark(m.start, m.end, "mention", m.type, m.entity_id, m.text))
     kept: list[Mark] = []

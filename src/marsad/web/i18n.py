@@ -141,6 +141,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "date_precision": ("دقة التاريخ", "date precision"),
     "geo_precision": ("دقة المكان", "place precision"),
     "as_written": ("كما كُتب", "as written"),
+    "network_size": ("عدد الكيانات المعروضة", "Entities shown"),
+    "network_note": (
+        "الأقوى صلةً فقط: عدد التقارير التي تجمعهما (النسخ المكررة تُعدّ مرة واحدة). انقر كيانًا لفتحه.",
+        "The strongest links only: reports naming both (duplicate copies count once). Click an entity to open it.",
+    ),
+    "places_note": (
+        "مكانه وبلده وأماكن أحداثه، والأماكن التي تُذكر قريبًا منه في تقريرين منفصلين على الأقل.",
+        "Its own place and country, the places of its events, and places named close to it in two or more separate reports.",
+    ),
+    # dates are typed, never picked: the browser's date picker shows mm/dd/yyyy whatever the
+    # page's language; a text box with one pattern reads the same in Arabic and English
+    "date_placeholder": ("YYYY-MM-DD", "YYYY-MM-DD"),
+    "date_hint": ("السنة-الشهر-اليوم، أو السنة-الشهر، أو السنة وحدها", "year-month-day, year-month, or a year alone"),
 }
 
 TYPE_NAMES = {
@@ -155,6 +168,47 @@ STATUS_NAMES = {
     "occurred": ("وقع", "occurred"), "planned": ("مخطط له", "planned"),
     "threatened": ("تهديد به", "threatened"), "claimed": ("ادعاء", "claimed"),
     "denied": ("نفي", "denied"),
+}
+# PLOVER modes (the "how" of an event type), as the event coder writes them; see
+# resources/events/README.md. A mode not listed shows as its code.
+MODE_NAMES = {
+    # ASSAULT
+    "abduct": ("خطف", "abduction"), "beat": ("ضرب", "beating"), "torture": ("تعذيب", "torture"),
+    "execute": ("إعدام", "execution"), "sexual": ("اعتداء جنسي", "sexual violence"),
+    "assassinate": ("اغتيال", "assassination"), "destroy": ("تدمير ممتلكات", "destruction of property"),
+    "primitive": ("أسلحة بدائية", "primitive weapons"), "firearms": ("أسلحة نارية", "firearms"),
+    "explosives": ("متفجرات", "explosives"), "suicide-attack": ("هجوم انتحاري", "suicide attack"),
+    "heavy-weapons": ("أسلحة ثقيلة", "heavy weapons"), "aerial": ("قصف جوي", "aerial attack"),
+    "wmd": ("أسلحة دمار شامل", "weapons of mass destruction"), "cyber": ("هجوم إلكتروني", "cyber attack"),
+    # PROTEST
+    "demo": ("تظاهر", "demonstration"), "riot": ("شغب", "riot"), "strike-gen": ("إضراب عام", "general strike"),
+    "strike-lim": ("إضراب محدود", "limited strike"), "strike-hun": ("إضراب عن الطعام", "hunger strike"),
+    "boycott": ("مقاطعة", "boycott"), "obstruct": ("اعتصام وإغلاق", "sit-in or blockade"),
+    # COERCE
+    "confiscate": ("مصادرة", "confiscation"), "restrict": ("تقييد", "restriction"), "ban": ("حظر", "ban"),
+    "censor": ("رقابة", "censorship"), "curfew": ("حظر تجول", "curfew"),
+    "martial-law": ("أحكام عرفية", "martial law"), "arrest": ("اعتقال", "arrest"), "deport": ("ترحيل", "deportation"),
+    # RETREAT
+    "withdraw": ("انسحاب", "withdrawal"), "release": ("إطلاق سراح", "release"),
+    "disarm": ("نزع السلاح", "disarmament"), "ceasefire": ("وقف إطلاق النار", "ceasefire"),
+    "resign": ("استقالة", "resignation"), "return": ("إعادة", "return"),
+    # SANCTION
+    "convict": ("إدانة قضائية", "conviction"), "cancel": ("إلغاء", "cancellation"), "expel": ("طرد", "expulsion"),
+    "sever": ("قطع العلاقات", "severed relations"),
+    # MOBILIZE
+    "troops": ("حشد قوات", "troops"), "weapons": ("حشد أسلحة", "weapons"), "police": ("نشر الشرطة", "police"),
+    "militia": ("حشد ميليشيات", "militia"),
+    # AID
+    "economic": ("اقتصادية", "economic"), "military": ("عسكرية", "military"),
+    "humanitarian": ("إنسانية", "humanitarian"), "asylum": ("لجوء", "asylum"),
+    # CONSULT
+    "visit": ("زيارة", "visit"), "phone": ("اتصال هاتفي", "phone call"),
+    "third-party": ("وساطة", "mediation"), "multilateral": ("متعدد الأطراف", "multilateral"),
+    # ACCUSE
+    "disapprove": ("استنكار", "disapproval"), "investigate": ("تحقيق", "investigation"),
+    "allege": ("ادعاء", "allegation"),
+    # THREATEN
+    "violence": ("بالعنف", "with violence"),
 }
 # the event coder's precision flags (ACLED's time_precision / geo_precision, in words)
 PRECISION_NAMES = {
@@ -206,6 +260,10 @@ def type_name(code: str | None, lang: str) -> str:
 
 def status_name(code: str | None, lang: str) -> str:
     return _named(STATUS_NAMES, code, lang)
+
+
+def mode_name(code: str | None, lang: str) -> str:
+    return _named(MODE_NAMES, code, lang)
 
 
 def precision_name(code: str | None, lang: str) -> str:

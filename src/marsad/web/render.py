@@ -75,6 +75,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
         "status_name": lambda c: i18n.status_name(c, lang),
         "etype_name": lambda c: i18n.entity_type_name(c, lang),
         "precision_name": lambda c: i18n.precision_name(c, lang),
+        "mode_name": lambda c: i18n.mode_name(c, lang),
         "topic_name": lambda c: i18n.topic_name(c, lang),
         "country_name": lambda c: i18n.country_name(c, lang),
         "url_with": lambda path=None, **kw: url_with(request, path, **kw),

@@ -15,6 +15,7 @@ from marsad.web.render import lang_of, page
 from marsad.web.svg import stacked_bars
 
 PAGE_SIZE = 50
+NETWORK_SIZES = (15, views.NETWORK_SIZE, 60, 100)  # the network's "show more" choices
 
 
 def entities_page(
@@ -50,4 +51,5 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=300)) ->
         bucket=timeline.get("bucket"),
         docs=views.entity_documents(store, entity_id, limit=20),
         events=views.entity_events(store, entity_id, limit=20),
+        network_size=views.NETWORK_SIZE, network_sizes=NETWORK_SIZES,
     )
