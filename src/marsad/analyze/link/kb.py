@@ -45,6 +45,7 @@ class KBEntry:
     source: str  # actor | template | country | region | place
     population: int = 0
     admin1: str = ""
+    city: str = ""  # a club's home city (entity id «gn:…»); see clubs.tsv
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,24 @@ def _load_actors(kb: KnowledgeBase, d: Path) -> None:
                 _demote_name(kb, ent.id, ar)
 
 
+def _load_clubs(kb: KnowledgeBase, d: Path) -> None:
+    """Football clubs: ORG entities of kind "club" with the city they belong to. A club is
+    not a place, so it carries no coordinates (maps stay for places); the city is kept in
+    its KBEntry."""
+    path = d / "clubs.tsv"
+    if not path.exists():
+        return
+    for slug, cc, city, qid, en, ar, aliases in _rows(path, 7):
+        ent = Entity(id=f"kb:{slug}", type="ORG", name_ar=ar.lstrip("~"), name_en=_opt(en),
+                     wikidata=_opt(qid), country=_opt(cc), kind="club")
+        if ent.id in kb.entries:
+            raise ValueError(f"{path.name}: duplicate id {ent.id}")
+        kb.add(KBEntry(ent, PRIOR_ACTOR, "actor", city=f"gn:{city}" if _opt(city) else ""),
+               _split(aliases))
+        if ar.startswith("~"):
+            _demote_name(kb, ent.id, ar)
+
+
 def _expand(template: str, subst: dict[str, list[str]]) -> list[str]:
     out = [template]
     for ph, values in subst.items():
@@ -333,5 +352,6 @@ def load_kb(path: str | None = None) -> KnowledgeBase:
     _load_regions(kb, d)
     _load_places(kb, d)
     _load_actors(kb, d)
+    _load_clubs(kb, d)
     _load_templates(kb, d, countries)
     return kb

@@ -13,6 +13,10 @@ Steps for one Analysis (compute first, write last):
    → Tripp, South Dakota; a verb read as a name → Java) stay unresolved names; a place
    qualified by its own nisba («مدينة سالزبري الإنجليزية») keeps only candidates in that
    country (none: an unresolved name), for every mention of the name;
+4b. senses (senses.py): a name that is also a common word («حماس» enthusiasm) keeps its
+   link only with support from the article, else the mention is dropped; a football club
+   called by a common word or a city («الهلال», «برشلونة») is the club in a football
+   context (clubs named there but missed by the NER are spotted) and never outside it;
 5. coreference (coref.py): bracketed short forms, parts of person and organization names,
    and one entity per surface key;
 6. whatever is left becomes a local entity ``local:<TYPE>:<hash of key+type>``.
@@ -30,7 +34,15 @@ from marsad.analyze.link.geoindex import ARAB_LEAGUE
 from marsad.analyze.link.kb import KnowledgeBase
 from marsad.analyze.link.keys import key
 from marsad.analyze.link.resolve import Resolution, Resolver
-from marsad.analyze.link.spotter import spot
+from marsad.analyze.link.senses import (
+    SportsContext,
+    homograph_form,
+    homograph_sense,
+    is_club,
+    load_homographs,
+)
+from marsad.analyze.link.spotter import spot, spot_clubs
+from marsad.analyze.ner.nonentities import is_currency
 from marsad.model import Analysis, Entity, Mention
 from marsad.text.segment import tokenize
 
@@ -42,6 +54,7 @@ ACTOR_WEIGHT = 0.3
 UNSUPPORTED_MAX_PRIOR = 6.0  # GeoNames places below ~1M people need support from the article
 INEXACT_PENALTY = 1.0  # ... and any reached through a spelling-tolerant or headless reading
 EXTRAS_VERSION = 1
+HOMOGRAPH_SUPPORT = 0.5  # evidence for the name's countries (one nisba, or one place)
 _CLITICS = frozenset("وفبل")
 # words after which a name is a place's own name (keys: hamza and ta marbuta folded)
 _PLACE_HEADS = frozenset(key(w) for w in (
@@ -106,8 +119,11 @@ class Linker:
         spots, nisbas = spot(text, tokens, self.kb)
         spotted: list[tuple[int, int]] = []
         replaced: list[tuple[int, int]] = []
+        sports = SportsContext(text, tokens, analysis.sentences, self.kb)
         if self.spot:
             mentions, spotted, replaced = _merge_spots(mentions, spots)
+            mentions, more, _ = _merge_spots(mentions, spot_clubs(text, tokens, self.kb, sports))
+            spotted += more
         mentions.sort(key=lambda m: (m.start, -m.end))
 
         resolver = self.resolver
@@ -125,11 +141,78 @@ class Linker:
                                ctx), qualified.get(local_key(m.text)) if m.type == "LOC" else None)
             for m, r in zip(mentions, first)
         ]
+        mentions, final = self._senses(text, mentions, final, ctx, sports)
         ids = self._coreference(text, mentions, final)
         entities = self._entities(mentions, ids)
         out = [Mention(m.start, m.end, m.text, m.type, ids[i], m.score)
                for i, m in enumerate(mentions)]
         return LinkResult(out, entities, spotted, replaced, ctx.top_countries(), nisba_spans)
+
+    # -- senses -----------------------------------------------------------------------------
+    def _senses(self, text: str, mentions: list[Mention], final: list[Resolution],
+                ctx: Context, sports: SportsContext) -> tuple[list[Mention], list[Resolution]]:
+        """Clubs in and out of football context; currencies only as clubs; homographs kept
+        only with support."""
+        mentions, final = self._clubs(text, list(mentions), list(final), ctx, sports)
+        # a currency word the NER left to us («الريال») is an entity only as a club
+        cur = {i for i, (m, r) in enumerate(zip(mentions, final)) if is_currency(key(m.text))
+               and not (r.best is not None and is_club(self.kb, r.best.entity_id))}
+        mentions = [m for i, m in enumerate(mentions) if i not in cur]
+        final = [r for i, r in enumerate(final) if i not in cur]
+        drop = self._homographs(text, mentions, final, ctx)
+        keep = [i for i in range(len(mentions)) if i not in drop]
+        return [mentions[i] for i in keep], [final[i] for i in keep]
+
+    def _clubs(self, text: str, mentions: list[Mention], final: list[Resolution], ctx: Context,
+               sports: SportsContext) -> tuple[list[Mention], list[Resolution]]:
+        for i, m in enumerate(mentions):
+            r = self.resolver.resolve(m.text, "ORG" if m.type != "PER" else m.type, ctx)
+            clubs = tuple(c for c in r.candidates if is_club(self.kb, c.entity_id))
+            if not clubs:
+                continue
+            slot = m.type in ("LOC", "MISC") and sports.club_slot(m.start)
+            if sports.supports(m.start) and (m.type == "ORG" or slot) \
+                    and not sports.qualified(m.end, (c.country for c in clubs)):
+                if m.type != "ORG":
+                    mentions[i] = Mention(m.start, m.end, m.text, "ORG", None, m.score)
+                # the football context is the support a link-only name asks for
+                final[i] = Resolution(r.key, tuple(c._replace(weak=False) for c in clubs))
+            else:
+                final[i] = Resolution(final[i].key, tuple(
+                    c for c in final[i].candidates if not (c.weak and is_club(self.kb, c.entity_id))))
+        return mentions, final
+
+    def _homographs(self, text: str, mentions: list[Mention], final: list[Resolution],
+                    ctx: Context) -> set[int]:
+        """Indexes of the mentions of a homograph name the article does not support."""
+        homographs = load_homographs()
+        by_entity = {h.entity_id: h for h in homographs.values()}
+        forms: dict[int, str] = {}
+        for i, (m, r) in enumerate(zip(mentions, final)):
+            b = r.best
+            h = by_entity.get(b.entity_id) if b is not None else None
+            if h is not None:
+                f = homograph_form(text, m, [h.word])
+                if f:
+                    forms[i] = f[1]
+        drop: set[int] = set()
+        for eid, h in by_entity.items():
+            mine = [i for i in forms if final[i].best.entity_id == eid]  # type: ignore[union-attr]
+            if not mine:
+                continue
+            named = any(r.best is not None and r.best.entity_id == eid and i not in forms
+                        for i, r in enumerate(final))
+            named = named or any(homograph_sense(text, mentions[i], h, forms[i], False, False)
+                                 for i in mine if forms[i] != "article")
+            hkeys = {final[i].key for i in mine}
+            support = sum(ctx.by_country.get(cc, 0.0)
+                          - sum(ctx.by_key_country.get((k, cc), 0.0) for k in hkeys)
+                          for cc in h.countries)
+            for i in mine:
+                if not homograph_sense(text, mentions[i], h, forms[i], named,
+                                       support >= HOMOGRAPH_SUPPORT):
+                    drop.add(i)
+        return drop
 
     # -- context ----------------------------------------------------------------------------
     def _context(self, analysis: Analysis, mentions: list[Mention], first: list[Resolution],

@@ -131,3 +131,46 @@ def spot(text: str, tokens: list[Token], kb: KnowledgeBase) -> tuple[list[Spot],
         else:
             i += 1
     return spots, nisbas
+
+
+def spot_clubs(text: str, tokens: list[Token], kb: KnowledgeBase, sports) -> list[Spot]:
+    """Football clubs named by a common word or a city («الهلال», «برشلونة»), found only
+    where they stand as a match side in a football context (``sports``: a
+    :class:`~marsad.analyze.link.senses.SportsContext`). A longer known name that is not a
+    club («الهلال الأحمر») wins over the club."""
+    from marsad.analyze.link.senses import is_club
+
+    words = [t for t in tokens if t.text[:1].isalnum()]
+    keys = [key(t.text) for t in words]
+    out: list[Spot] = []
+    for i, k0 in enumerate(keys):
+        if not sports.supports(words[i].start) or not sports.club_slot(words[i].start):
+            continue
+        forms = [(k0, 0)] + (list(_first_word_variants(k0)) if is_arabic(k0) else [])
+        found: Spot | None = None
+        blocked = False
+        for first, stripped in forms:
+            j_max = min(len(words) - 1, i + kb.max_alias_words - 1)
+            for j in range(j_max, i - 1, -1):
+                if any(text[words[x].end:words[x + 1].start] not in (" ", "") for x in range(i, j)):
+                    continue
+                phrase = " ".join([first, *keys[i + 1:j + 1]])
+                hits = kb.hits(phrase)
+                if not hits:
+                    continue
+                if not all(is_club(kb, h.entity_id) for h in hits) or sports.qualified(
+                        words[j].end, (kb.entries[h.entity_id].entity.country for h in hits)):
+                    blocked = True
+                    break
+                start = words[i].start
+                if stripped:
+                    start += _skip_letters(words[i].text, len(k0) - len(first))
+                end = words[j].end
+                found = Spot(start, end, text[start:end], "ORG", phrase,
+                             tuple(h.entity_id for h in hits), j - i + 1, True)
+                break
+            if found or blocked:
+                break
+        if found and not (out and out[-1].end > found.start):
+            out.append(found)
+    return out

@@ -1,5 +1,6 @@
 """The ``ner`` pipeline stage: tags ``analysis.tokens`` sentence by sentence and writes
-``analysis.mentions`` (types PER, ORG, LOC, MISC; offsets into ``analysis.text``)."""
+``analysis.mentions`` (types PER, ORG, LOC, MISC; offsets into ``analysis.text``), without
+the words that are never entities (God in formulae, currencies: nonentities.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from marsad.analyze.ner.mentions import mentions_from_labels
+from marsad.analyze.ner.nonentities import filter_non_entities
 from marsad.analyze.ner.tagger import NerModel, load_model
 from marsad.model import Analysis, Mention, Token
 
@@ -40,7 +42,7 @@ def find_mentions(model: NerModel, analysis: Analysis) -> list[Mention]:
     tagged = model.tag_with_scores_many([[t.text for t in g] for g in groups])
     for group, (labels, scores) in zip(groups, tagged):
         out.extend(mentions_from_labels(text, group, labels, model.rank, scores))
-    return out
+    return filter_non_entities(text, out)
 
 
 def make_ner_stage(model_dir: str | Path | None = None) -> Callable[[Analysis], Analysis]:
