@@ -149,3 +149,75 @@ def test_scores_equal_sqlite_bm25(pair) -> None:
         b = pg.search(q, limit=20).hits
         assert [h.id for h in a] == [h.id for h in b], q
         assert [h.score for h in a] == pytest.approx([h.score for h in b], rel=1e-6), q
+
+
+def test_concurrent_first_opens_both_succeed(pg) -> None:
+    """Two processes opening the same new, empty database at once: both migrate-or-wait
+    and both open it. The test holds the writers' lock until both have looked at the
+    empty database and queued for the lock, so the race happens every time."""
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    from marsad.store.postgres import WRITE_LOCK
+
+    code = "import sys, marsad\nwith marsad.open(sys.argv[1]) as s:\n    print(s.schema_version())"
+    waiting = ("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+               "WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()")
+    with psycopg.connect(pg, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+        procs = [subprocess.Popen([sys.executable, "-c", code, pg], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        try:
+            for _ in range(1200):  # both queued behind the lock (or one already failed)
+                if holder.execute(waiting).fetchone()[0] >= 2 or any(
+                        p.poll() is not None for p in procs):
+                    break
+                time.sleep(0.05)
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+        outs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err
+        assert out.strip() == str(SCHEMA_VERSION)
+    with marsad.open(pg) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+
+
+def _unique_words(n_chars: int, letters: str, seed: int) -> str:
+    import random
+
+    rnd = random.Random(seed)
+    words: list[str] = []
+    size = 0
+    while size < n_chars:
+        w = "".join(rnd.choice(letters) for _ in range(rnd.randint(5, 9)))
+        words.append(w)
+        size += len(w) + 1
+    return " ".join(words)[:n_chars]
+
+
+def test_oversized_text_is_cut_to_what_tsvector_holds(pg) -> None:
+    """A 360k-character headline of distinct words and a long body pass the 1 MB a
+    tsvector holds: the article is stored whole, its index text cut to fit, and the
+    rest of the batch is written."""
+    from test_store import DOCS
+
+    from marsad.model import Document
+
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    title = _unique_words(360_000, letters, 1)
+    body = _unique_words(300_000, letters, 2)
+    big = base_analysis(Document(title, [body], url="https://example.org/huge"))
+    with marsad.open(pg) as s:
+        results = s.add([base_analysis(DOCS[0]), big, base_analysis(DOCS[1])])
+        assert [r.new for r in results] == [True, True, True]
+        stored = s.get(big.document.id)
+        assert stored is not None and stored.document.title == title  # stored whole
+        row = s.fetchall("SELECT length(search_title) + length(search_body) AS n, ntok "
+                         "FROM documents_fts WHERE id = ?", [big.document.id])[0]
+        assert 0 < row["n"] < len(title) + len(body)  # the index text was cut
+        assert s.search(title.split()[2]).total == 1  # and its beginning is searchable
+        assert s.search("سوريا").total >= 1

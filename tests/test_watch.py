@@ -532,3 +532,106 @@ def test_items_are_analysed_with_the_pipeline(servers, db_path) -> None:
         assert a.sentences and a.document.url == items[0][1]
         assert a.document.published == "2026-03-10T08:00:00+00:00"  # the feed's pubDate
     assert set(pipe.timings) == set(pipe.names)  # every stage ran on the watched article
+
+
+# -- deadlines, prompt stops, exit codes ------------------------------------------------------
+
+def trickle(site: Site, path: str, *, headers_too: bool = False,
+            seconds: int = 60) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A server that sends one byte a second: every read succeeds, so only an overall
+    deadline can end the request. ``headers_too``: the status line and headers trickle."""
+    body = rss([("t", "http://example.invalid/t", "خبر")])
+
+    def h(req: BaseHTTPRequestHandler) -> None:
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        if headers_too:
+            data = head + body
+        else:
+            req.wfile.write(head)
+            data = body
+        for i in range(min(seconds, len(data))):
+            req.wfile.write(data[i : i + 1])
+            req.wfile.flush()
+            with site.lock:
+                site.sent[path] += 1
+            time.sleep(1)
+        req.close_connection = True
+
+    return h
+
+
+def test_deadline_cuts_a_trickling_server(servers) -> None:
+    srv = servers()
+    srv.site.routes["/body.xml"] = trickle(srv.site, "/body.xml")
+    srv.site.routes["/head.xml"] = trickle(srv.site, "/head.xml", headers_too=True)
+    cfg = FetchConfig(timeout=5, deadline=2, retries=2, backoff=0.05, host_interval=0.0)
+    with PoliteClient(cfg) as c:
+        for path in ("/body.xml", "/head.xml"):
+            with pytest.raises(FetchError) as e:
+                c.get(srv.url(path))
+            assert e.value.kind == "deadline", (path, e.value)
+            assert "deadline" in str(e.value) and path in str(e.value)
+            assert srv.site.hits[path] == 1  # a request cut at its deadline is not retried
+
+
+def test_watcher_records_a_deadline_as_a_feed_failure(servers, db_path) -> None:
+    srv = servers()
+    items = _serve_articles(srv, ["d1"])
+    srv.site.static("/feed.xml", rss(items), ctype="application/rss+xml")
+    srv.site.routes["/slow.xml"] = trickle(srv.site, "/slow.xml")
+    cfg = WatchConfig(fetch=FetchConfig(timeout=5, deadline=2, retries=1, backoff=0.05,
+                                        host_interval=0.0))
+    with marsad.open(db_path) as store:
+        w = Watcher(store, [Feed(srv.url("/slow.xml"), "slow"), Feed(srv.url("/feed.xml"), "ok")],
+                    config=cfg)
+        rep = w.run_round(force=True)
+        w.close()
+        assert rep.feed_failures == 1 and rep.stored == 1, rep.summary()
+        state = {f.url: f for f in WatchState(store).feeds()}
+        assert "deadline" in (state[srv.url("/slow.xml")].last_error or "")
+
+
+def test_once_exits_nonzero_when_a_feed_failed(servers, tmp_path) -> None:
+    srv = servers()
+    items = _serve_articles(srv, ["e1"])
+    srv.site.static("/feed.xml", rss(items), ctype="application/rss+xml")
+    srv.site.static("/down.xml", b"oops", status=500)
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"{srv.url('/feed.xml')} ok\n", encoding="utf-8")
+    db = tmp_path / "w.db"
+    ok = subprocess.run(_watch_cmd(feeds, db), check=False, capture_output=True, text=True,
+                        env=_env(), timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    feeds.write_text(f"{srv.url('/feed.xml')} ok\n{srv.url('/down.xml')} down\n", encoding="utf-8")
+    bad = subprocess.run(_watch_cmd(feeds, db), check=False, capture_output=True, text=True,
+                         env=_env(), timeout=120)
+    assert bad.returncode == 1, (bad.stdout, bad.stderr)
+    assert "1 failed" in bad.stdout and "HTTP 500" in bad.stderr
+
+
+def test_sigterm_stops_a_trickling_fetch(servers, tmp_path) -> None:
+    """SIGTERM while a feed trickles in (well inside every timeout and the deadline): the
+    watcher cuts the download after its short grace and exits cleanly, the feed not
+    counted as failed."""
+    srv = servers()
+    srv.site.routes["/slow.xml"] = trickle(srv.site, "/slow.xml", seconds=120)
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"{srv.url('/slow.xml')} slow\n", encoding="utf-8")
+    db = tmp_path / "w.db"
+    cmd = [*_watch_cmd(feeds, db), "--timeout", "30"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while srv.site.sent["/slow.xml"] < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)  # generous: old code waited for the trickle
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "stopped early" in out and "0 failed" in out

@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
         "source name), fetch each new item's article page, analyse and store it. Polite: "
         "robots.txt, a per-host rate limit, conditional GET, timeouts, retries with backoff, "
         "a size cap. The watcher's state lives in the database, so a restart resumes where "
-        "it stopped. Ctrl-C (or SIGTERM) stops after the current article.",
+        "it stopped. Ctrl-C (or SIGTERM) stops after the current article (a download in "
+        "flight gets 2 s to finish). With --once, the exit code is 1 when a feed or an item "
+        "failed.",
     )
     p.add_argument("--feeds", required=True, metavar="FILE", help="the feed list")
     add_db(p)
@@ -28,7 +30,11 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
                    help="poll every feed once, process its new items and exit (for cron)")
     p.add_argument("--no-analyze", action="store_true", help="store text only")
     p.add_argument("--disable", metavar="STAGES", help="comma-separated stages to skip")
-    p.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
+    p.add_argument("--timeout", type=float, default=20.0,
+                   help="seconds to connect and per read (default 20)")
+    p.add_argument("--deadline", type=float, default=None,
+                   help="seconds for one whole request, however the server trickles "
+                   "(default 6 × --timeout)")
     p.add_argument("--retries", type=int, default=3, help="retries of a failing request (default 3)")
     p.add_argument("--backoff", type=float, default=2.0,
                    help="seconds before the first retry, doubling each time (default 2)")
@@ -69,7 +75,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     fetch = FetchConfig(
         timeout=args.timeout, retries=max(0, args.retries), backoff=args.backoff,
         host_interval=args.host_delay, max_bytes=int(args.max_mb * 2**20),
-        max_redirects=args.max_redirects,
+        max_redirects=args.max_redirects, deadline=args.deadline,
         **({"user_agent": args.user_agent} if args.user_agent else {}),
     )
     config = WatchConfig(interval=parse_interval(args.interval), fetch=fetch)
@@ -86,6 +92,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
             if args.once:
                 rep = watcher.run_round(force=True)
                 print(f"watch: {rep.summary()} → {db_of(args)}")
+                if rep.feed_failures or rep.item_failures:
+                    return 1  # cron and scripts see that something failed
             else:
                 logging.getLogger("marsad.watch").info(
                     "watching %d feeds every %s into %s", len(feeds), args.interval, db_of(args))

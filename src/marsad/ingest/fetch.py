@@ -12,6 +12,12 @@ fetch:
   ``not_modified``;
 * timeouts, and retries with exponential backoff (doubling, capped) for timeouts, network
   errors, 429 and 5xx; ``Retry-After`` is honoured up to the cap;
+* an overall deadline per request (connect, headers and body together): a server that
+  trickles a byte at a time never trips the per-read timeout, so a watchdog thread shuts
+  the request's socket down when the deadline passes, or ``stop_grace`` seconds after
+  ``stop`` is set (a clean stop lets a transfer about to finish finish). Each request has
+  its own connection (no keep-alive), so the watchdog always holds the socket it must cut.
+  A request cut at its deadline is not retried;
 * a size cap: the body is streamed and the transfer aborted as soon as it passes the cap
   (a ``Content-Length`` above the cap is refused before reading);
 * redirects followed by hand, up to a limit, with loop detection.
@@ -23,12 +29,13 @@ caller logs it and carries on.
 from __future__ import annotations
 
 import email.utils
+import socket
 import threading
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -55,10 +62,18 @@ class FetchConfig:
     crawl_delay_max: float = 30.0  # a robots.txt Crawl-delay above this is capped
     robots: bool = True
     robots_ttl: float = 3600.0  # seconds a robots.txt is trusted before it is asked again
+    deadline: float | None = None  # seconds for one whole request; None: 6 × timeout
+    stop_grace: float = 2.0  # seconds a transfer in flight may still finish after a stop
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.max_bytes <= 0 or self.max_redirects < 0 or self.retries < 0:
             raise InputError("fetch settings must be positive", fix="check --timeout and limits")
+        if (self.deadline is not None and self.deadline <= 0) or self.stop_grace < 0:
+            raise InputError("the request deadline must be positive", fix="check --deadline")
+
+    @property
+    def request_deadline(self) -> float:
+        return self.deadline if self.deadline is not None else 6 * self.timeout
 
 
 @dataclass
@@ -78,8 +93,8 @@ class FetchResult:
 
 
 class FetchError(InputError):
-    """A URL could not be fetched; ``kind`` says why in one word (timeout, status,
-    too_large, redirect_loop, too_many_redirects, robots, network, stopped)."""
+    """A URL could not be fetched; ``kind`` says why in one word (timeout, deadline,
+    status, too_large, redirect_loop, too_many_redirects, robots, network, stopped)."""
 
     def __init__(self, url: str, kind: str, message: str, *, status: int | None = None,
                  attempts: int = 1):
@@ -93,6 +108,82 @@ class FetchError(InputError):
 
 class _TooLarge(Exception):
     pass
+
+
+class _Cut(Exception):
+    """The watchdog ended the request (its ``reason`` says why)."""
+
+
+class _Watchdog:
+    """Ends one request that runs past its deadline, or past ``grace`` seconds after
+    ``stop`` is set, by shutting its socket down from another thread: that wakes the read
+    the request is blocked in at once, whatever the server trickles."""
+
+    def __init__(self, stop: threading.Event, seconds: float, grace: float):
+        self.stop = stop
+        self.seconds = seconds
+        self.grace = grace
+        self.reason: str | None = None  # "deadline" or "stopped", once fired
+        self._end = time.monotonic() + seconds
+        self._socks: list[Any] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="marsad-fetch-deadline", daemon=True)
+        self._thread.start()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's ``trace`` extension: note each socket the request opens."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if sock is not None:
+                with self._lock:
+                    self._socks.append(sock)
+                    fired = self.reason is not None
+                if fired:
+                    _shut(sock)
+
+    def _run(self) -> None:
+        stopped_at: float | None = None
+        while not self._done.wait(0.1):
+            now = time.monotonic()
+            if now >= self._end:
+                self._fire("deadline")
+                return
+            if self.stop.is_set():
+                stopped_at = stopped_at if stopped_at is not None else now
+                if now - stopped_at >= self.grace:
+                    self._fire("stopped")
+                    return
+
+    def _fire(self, reason: str) -> None:
+        with self._lock:
+            self.reason = reason
+            socks = list(self._socks)
+        for sock in socks:
+            _shut(sock)
+
+    def check(self) -> None:
+        if self.reason is not None:
+            raise _Cut(self.reason)
+
+    def close(self) -> None:
+        self._done.set()
+
+    def error(self, url: str) -> FetchError:
+        if self.reason == "stopped":
+            return FetchError(url, "stopped", "stopped during the transfer")
+        return FetchError(url, "deadline",
+                          f"no complete answer within the {self.seconds:g} s deadline per request")
+
+
+def _shut(sock: Any) -> None:
+    """Shut a (possibly TLS) socket down for both directions; the plain socket's method,
+    so an SSL socket keeps its state for the reader that is about to fail."""
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, TypeError):
+        pass
 
 
 def origin_of(url: str) -> str:
@@ -130,6 +221,7 @@ class PoliteClient:
         self._http = httpx.Client(
             headers={"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(self.config.timeout),
+            limits=httpx.Limits(max_keepalive_connections=0),  # a socket per request: see above
             follow_redirects=False,
             transport=transport,
         )
@@ -262,46 +354,57 @@ class PoliteClient:
 
     def _get_once(self, url: str, headers: dict[str, str], *, cap: int) -> FetchResult:
         self._wait_turn(url)
+        dog = _Watchdog(self.stop, self.config.request_deadline, self.config.stop_grace)
         try:
-            with self._http.stream("GET", url, headers=headers) as r:
-                if r.status_code in REDIRECTS:
-                    loc = r.headers.get("location")
-                    if not loc:
-                        raise FetchError(url, "status", f"HTTP {r.status_code} without Location")
-                    return FetchResult(url, r.status_code, location=loc)
-                if r.status_code == 304:
-                    return FetchResult(url, 304, etag=r.headers.get("etag"),
-                                       last_modified=r.headers.get("last-modified"),
-                                       not_modified=True)
-                if r.status_code in RETRY_STATUS:
-                    return FetchResult(url, r.status_code,
-                                       retry_after=_retry_after(r.headers.get("retry-after")))
-                declared = r.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > cap:
-                    raise _TooLarge(int(declared))
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in r.iter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        raise _TooLarge(size)
-                    chunks.append(chunk)
-                ctype = r.headers.get("content-type")
-                return FetchResult(
-                    url, r.status_code, b"".join(chunks), content_type=ctype,
-                    charset=r.charset_encoding, etag=r.headers.get("etag"),
-                    last_modified=r.headers.get("last-modified"),
-                )
+            return self._transfer(url, headers, cap, dog)
         except _TooLarge as exc:
             raise FetchError(url, "too_large",
                              f"response larger than the {cap / 2**20:.1f} MB cap "
                              f"(aborted at {exc.args[0] / 2**20:.1f} MB)") from None
-        except httpx.TimeoutException as exc:
-            raise FetchError(url, "timeout", f"timed out ({type(exc).__name__})") from None
-        except httpx.TooManyRedirects as exc:  # not used (redirects are manual) but safe
-            raise FetchError(url, "too_many_redirects", str(exc)) from None
-        except (httpx.HTTPError, OSError) as exc:
+        except (_Cut, httpx.HTTPError, OSError) as exc:
+            if dog.reason is not None:  # whatever the cut socket raised
+                raise dog.error(url) from None
+            if isinstance(exc, httpx.TimeoutException):
+                raise FetchError(url, "timeout", f"timed out ({type(exc).__name__})") from None
+            if isinstance(exc, httpx.TooManyRedirects):  # not used (redirects are manual)
+                raise FetchError(url, "too_many_redirects", str(exc)) from None
             raise FetchError(url, "network", f"{type(exc).__name__}: {exc}") from None
+        finally:
+            dog.close()
+
+    def _transfer(self, url: str, headers: dict[str, str], cap: int, dog: _Watchdog) -> FetchResult:
+        with self._http.stream("GET", url, headers=headers, extensions={"trace": dog.trace}) as r:
+            dog.check()
+            if r.status_code in REDIRECTS:
+                loc = r.headers.get("location")
+                if not loc:
+                    raise FetchError(url, "status", f"HTTP {r.status_code} without Location")
+                return FetchResult(url, r.status_code, location=loc)
+            if r.status_code == 304:
+                return FetchResult(url, 304, etag=r.headers.get("etag"),
+                                   last_modified=r.headers.get("last-modified"),
+                                   not_modified=True)
+            if r.status_code in RETRY_STATUS:
+                return FetchResult(url, r.status_code,
+                                   retry_after=_retry_after(r.headers.get("retry-after")))
+            declared = r.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > cap:
+                raise _TooLarge(int(declared))
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in r.iter_bytes():
+                dog.check()
+                size += len(chunk)
+                if size > cap:
+                    raise _TooLarge(size)
+                chunks.append(chunk)
+            dog.check()
+            ctype = r.headers.get("content-type")
+            return FetchResult(
+                url, r.status_code, b"".join(chunks), content_type=ctype,
+                charset=r.charset_encoding, etag=r.headers.get("etag"),
+                last_modified=r.headers.get("last-modified"),
+            )
 
 
 def _retry_after(value: str | None) -> float:

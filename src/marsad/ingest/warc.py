@@ -1,10 +1,23 @@
 """Web archives (WARC / ARC, plain or gzipped): each HTML response with status 200 is
-one document, its URL from WARC-Target-URI."""
+one document, its URL from WARC-Target-URI.
+
+Only a record known to be whole becomes a document. A record is refused, with one line
+naming it, when the archive ends before its declared ``Content-Length``, when its
+``WARC-Block-Digest`` / ``WARC-Payload-Digest`` (written by most crawlers) does not match,
+when its gzip member is corrupt, or when what follows it is not the blank line and next
+record the length promised (a wrong length). Its result is held until the next record has
+been found, so a damaged record is never stored and never blocks the complete copy of the
+same page, read later, as "already stored". Damage that leaves the rest of the archive
+unreadable is reported once, with the number of the record where reading stopped.
+"""
 
 from __future__ import annotations
 
+import logging
+import zlib
 from collections.abc import Iterator
-from typing import BinaryIO
+from functools import cache
+from typing import Any, BinaryIO
 
 from marsad.errors import InputError
 from marsad.ingest.readers import document_from_html
@@ -12,6 +25,12 @@ from marsad.ingest.result import ReadResult
 from marsad.ingest.streams import too_big
 
 _HTML = ("text/html", "application/xhtml+xml")
+_DRAIN = 1 << 16
+_REFETCH = "re-download or re-crawl the complete archive; the other records were read"
+
+
+class _Corrupt(Exception):
+    """Compressed data that cannot be decompressed (warcio would print and carry on)."""
 
 
 def _charset(content_type: str) -> str | None:
@@ -22,37 +41,150 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[ReadResult]:
+@cache
+def _archive_class() -> Any:
+    """warcio's ArchiveIterator, strict: digests checked, a corrupt gzip member raised
+    instead of printed, a wrong record length counted without printing, and a record
+    the archive ends inside of noted at the end."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.bufferedreaders import DecompressingBufferedReader
 
-    n = 0
+    # warcio logs what it repairs in damaged headers, quoting them; marsad reports the
+    # damage itself, once, so these never reach a terminal through logging's last resort
+    logging.getLogger("warcio").addHandler(logging.NullHandler())
+
+    class StrictReader(DecompressingBufferedReader):  # type: ignore[misc]
+        def _decompress(self, data: bytes) -> bytes:
+            if self.decompressor and data and self.num_block_read:
+                try:
+                    return self.decompressor.decompress(data)
+                except (zlib.error, ValueError, OSError) as exc:  # the member is corrupt
+                    raise _Corrupt(f"corrupt gzip data ({exc})") from None
+            return super()._decompress(data)
+
+    class StrictArchive(ArchiveIterator):  # type: ignore[misc]
+        INC_RECORD = ""  # the wrong-length warning: counted in err_count, reported by us
+
+        def __init__(self, fileobj: BinaryIO) -> None:
+            super().__init__(fileobj, arc2warc=True, check_digests=True)
+            self.reader = StrictReader(self.fh, block_size=self.reader.block_size)
+            self.ended_inside: bool = False
+
+        def close(self) -> None:
+            r = self.reader
+            if r is not None:
+                d = r.decompressor
+                left = r.rem_length() or (r.stream is not None and r.stream.read(1))
+                self.ended_inside = bool(left) or (d is not None and not d.eof)
+            super().close()
+
+    return StrictArchive
+
+
+def _damage(record: Any) -> str | None:
+    """Why a fully read record is not whole, or None."""
+    declared = getattr(record, "length", None)
+    left = getattr(record.raw_stream, "limit", 0)
+    if left > 0:
+        size = f" ({declared - left:,} of {declared:,} bytes)" if isinstance(declared, int) else ""
+        return f"record cut short{size}: the archive ends inside it"
+    checker = getattr(record, "digest_checker", None)
+    if checker is not None and checker.passed is False:
+        return f"record corrupt ({'; '.join(checker.problems) or 'digest mismatch'})"
+    return None
+
+
+def _verified(record: Any) -> bool:
+    """Whether the record's own digest vouches for it (else only its length does)."""
+    checker = getattr(record, "digest_checker", None)
+    return checker is not None and checker.passed is True
+
+
+def _read_record(record: Any, where: str, max_bytes: int) -> ReadResult | None:
+    """The record's document or error (None: not an HTML 200 response)."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    if record.http_headers.get_statuscode() != "200":
+        return None
+    ctype = record.http_headers.get_header("Content-Type") or ""
+    if not ctype.lower().startswith(_HTML):
+        return None
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return ReadResult(where, error=too_big(where, None, max_bytes))
+    while record.raw_stream.read(_DRAIN):  # to its declared end: length and digests checked
+        pass
+    damage = _damage(record)
+    if damage:
+        return ReadResult(where, error=InputError(f"{damage}; not stored", source=where,
+                                                  fix=_REFETCH))
     try:
-        for record in ArchiveIterator(stream, arc2warc=True):
+        doc = document_from_html(data, url=record.rec_headers.get_header("WARC-Target-URI"),
+                                 origin=where, declared_encoding=_charset(ctype))
+    except InputError as err:
+        return ReadResult(where, error=err)
+    crawled = record.rec_headers.get_header("WARC-Date")
+    if crawled:
+        doc.meta["crawled"] = crawled
+    doc.meta["warc_verified"] = _verified(record)
+    return ReadResult(where, doc)
+
+
+def _wrong_length(held: ReadResult) -> ReadResult:
+    msg = ("record corrupt (its Content-Length does not end where a next record starts); "
+           "not stored")
+    return ReadResult(held.origin, error=InputError(msg, source=held.origin, fix=_REFETCH))
+
+
+def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[ReadResult]:
+    from warcio.exceptions import ArchiveLoadFailed
+    from warcio.statusandheaders import StatusAndHeadersParserException as BadHeaders
+
+    archive = _archive_class()(stream)
+    n = 0
+    held: ReadResult | None = None  # the last record's result, until its end is confirmed
+    inside = False  # reading record n (else: looking for the next one)
+    seen_errors = 0
+
+    def settle(result: ReadResult, *, next_ok: bool) -> ReadResult:
+        """A held document stands when its digest vouches for it, or when the bytes after
+        it began a record (or ended the archive) where its length said."""
+        nonlocal seen_errors
+        wrong_length = archive.err_count > seen_errors  # no blank line where it should end
+        seen_errors = archive.err_count
+        d = result.document
+        if d is None:
+            return result
+        verified = d.meta.pop("warc_verified", False)
+        if not verified and (wrong_length or not next_ok):
+            return _wrong_length(result)
+        return result
+
+    try:
+        for record in archive:
+            if held is not None:
+                yield settle(held, next_ok=True)
+                held = None
             n += 1
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            if record.http_headers.get_statuscode() != "200":
-                continue
-            ctype = record.http_headers.get_header("Content-Type") or ""
-            if not ctype.lower().startswith(_HTML):
-                continue
-            where = f"{origin}#record{n}"
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            data = record.content_stream().read(max_bytes + 1)
-            if len(data) > max_bytes:
-                yield ReadResult(where, error=too_big(where, None, max_bytes))
-                continue
-            try:
-                doc = document_from_html(data, url=url, origin=where,
-                                         declared_encoding=_charset(ctype))
-            except InputError as err:
-                yield ReadResult(where, error=err)
-                continue
-            crawled = record.rec_headers.get_header("WARC-Date")
-            if crawled:
-                doc.meta["crawled"] = crawled
-            yield ReadResult(where, doc)
-    except ArchiveLoadFailed as exc:
-        raise InputError(f"not a readable WARC/ARC archive after {n} records ({exc})",
-                         source=origin, fix="check the file is a complete web archive") from None
+            inside = True
+            held = _read_record(record, f"{origin}#record{n}", max_bytes)
+            inside = False
+        if held is not None:
+            yield settle(held, next_ok=True)
+            held = None
+        if archive.ended_inside:
+            yield ReadResult(origin, error=InputError(
+                f"the archive is cut short or damaged after record {n}: what follows was "
+                "not read", source=origin, fix=_REFETCH))
+    except (_Corrupt, ArchiveLoadFailed, BadHeaders, ValueError, AttributeError, EOFError,
+            OSError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if n == 0 and not inside and isinstance(exc, ArchiveLoadFailed):
+            raise InputError(f"not a readable WARC/ARC archive ({reason})", source=origin,
+                             fix="check the file is a complete web archive") from None
+        if held is not None:  # no record where its length ended: the length may be wrong
+            yield settle(held, next_ok=not isinstance(exc, ArchiveLoadFailed))
+        where = f"{origin}#record{n if inside else n + 1}"
+        yield ReadResult(where, error=InputError(
+            f"archive damaged here after {n - inside} records ({reason}); the rest not read",
+            source=where, fix=_REFETCH))

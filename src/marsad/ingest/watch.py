@@ -9,7 +9,10 @@ a failing feed is retried later with a growing delay and never stops the others.
 
 State lives in the database (:mod:`marsad.store.watch_state`), so a restart resumes where
 the last run stopped; ``stop`` (set by SIGINT/SIGTERM in the CLI) is honoured between
-items, so a stop never leaves an article half-processed.
+items, so a stop never leaves an article half-processed, and inside a request: a download
+in flight gets ``FetchConfig.stop_grace`` seconds to finish, then is cut and its item left
+pending for the next run. Every request has an overall deadline (``FetchConfig.deadline``),
+so a server that trickles bytes fails its feed or item like any other fault.
 """
 
 from __future__ import annotations

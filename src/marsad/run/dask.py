@@ -180,7 +180,7 @@ def ingest_dask(
         finally:
             if bar:
                 bar.close()
-    if stories and analyze and default_pipeline(disable=off).names and report.new:
+    if stories and analyze and default_pipeline(disable=off).names:  # catches up, as in-process
         report.stories = cluster_stories(store)
     report.seconds = time.perf_counter() - t0
     return report

@@ -56,6 +56,9 @@ class IngestReport:
         if self.stories.get("articles"):
             line += (f"; stories: {self.stories['new_stories']} new, "
                      f"{self.stories['extended_stories']} extended")
+            earlier = self.stories["articles"] - self.new
+            if earlier > 0:
+                line += f" (with {earlier} articles an earlier run left without a story)"
         return line
 
 
@@ -198,8 +201,8 @@ def ingest(
         if pending:
             process(pending)
         write()
-        if stories and pipe is not None and pipe.names and report.new:
-            if bar:
+        if stories and pipe is not None and pipe.names:  # even with 0 new: see cluster_stories
+            if bar and report.new:
                 bar.note(f"grouping {report.new} new articles into stories …")
             report.stories = cluster_stories(store)
     finally:
@@ -211,7 +214,10 @@ def ingest(
 
 def cluster_stories(store: Any) -> dict[str, int]:
     """Incremental story clustering of what has no story yet (stores without the SQL
-    story tables are left alone)."""
+    story tables are left alone). Called after every analysing run, not only one that
+    stored something: articles an interrupted run committed but never clustered (killed
+    between its last batch and this step) are caught up by the next run, which may find
+    nothing new to store."""
     if not hasattr(store, "transaction"):
         return {}
     from marsad.store.stories_sql import cluster_unassigned

@@ -17,9 +17,12 @@ Ranking is FTS5's own ``bm25(documents_fts, 3.0, 1.0)`` recomputed in SQL
 tokens, title hits weigh 3), so scores and order agree with SQLite's. Known differences,
 all rare: a phrase can match across the headline/body boundary here (tsvector positions
 run on); a document with one word more than 256 times, or longer than 16,383 positions,
-has its counts capped by tsvector; tokens FTS5 splits but PostgreSQL's parser keeps whole
-("3.5") are counted once. The cost is a per-row computation over the matching rows, so a query
-matching a large share of a very large corpus is slower than on SQLite; add filters.
+has its counts capped by tsvector; a document whose index text passes what one tsvector
+holds (1 MB of lexemes and positions) is indexed by its beginning only, cut to fit, where
+SQLite indexes all of it (the stored title and body are whole on both); tokens FTS5
+splits but PostgreSQL's parser keeps whole ("3.5") are counted once. The cost is a
+per-row computation over the matching rows, so a query matching a large share of a very
+large corpus is slower than on SQLite; add filters.
 
 Concurrent writers: each ``add`` batch is one transaction that first takes a
 transaction-scoped advisory lock, so writers from several processes or machines serialize
@@ -28,6 +31,10 @@ stored?" checks by id and URL and the near-duplicate grouping see every committe
 nothing is lost or doubled, and no deadlock can arise between batches that share
 entities. Inserts are ``ON CONFLICT DO NOTHING`` besides. Analysis (the expensive part)
 runs outside the lock.
+
+Migrations take the same lock, for the session, before their transaction begins, and read
+the catalog afresh: two processes opening a new, empty database at once both succeed, one
+creating the schema, the other finding it done.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from marsad.store.sql import SQLStore
 
 WRITE_LOCK = 0x6D61727361640001  # pg_advisory_xact_lock key of marsad writers ("marsad\0\1")
 MAX_INDEXED_CHARS = 400_000  # tsvector holds at most 1 MB; an article body is far below
+TSVECTOR_BYTES = 1_048_575  # the most lexeme and position bytes one tsvector holds
 
 _FTS = [
     """CREATE TABLE IF NOT EXISTS documents_fts (
@@ -211,12 +219,37 @@ class PostgresStore(SQLStore):
             yield _Tx(conn)
 
     @contextmanager
+    def _migration_transaction(self) -> Iterator[_Tx]:
+        """Migrations under the writers' lock, taken for the session BEFORE the migrating
+        transaction begins. A transaction that waited for the lock keeps the catalog it
+        cached before the wait, so a concurrent first open's tables would look absent and
+        re-creating them fail; a transaction begun after the wait sees every committed
+        migration (and :meth:`_has_meta` reads the catalog table itself besides)."""
+        with self.pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+            conn.commit()
+            try:
+                with conn.transaction():
+                    yield _Tx(conn)
+            finally:
+                try:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+                    conn.commit()
+                except self._psycopg.Error:
+                    conn.close()  # the server drops a closed session's locks
+
+    @contextmanager
     def _reading(self) -> Iterator[_Tx]:
         with self.pool.connection() as conn:
             yield _Tx(conn)
 
     def _has_meta(self, tx: _Tx) -> bool:
-        return tx.execute("SELECT to_regclass('meta') IS NOT NULL AS x")[0]["x"]
+        # pg_class read by a query (this statement's snapshot), not to_regclass(), which
+        # answers from the session's catalog cache and may miss a table committed since
+        return tx.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE c.relname = 'meta' AND n.nspname = current_schema()"
+            ") AS x")[0]["x"]
 
     def _ddl(self, stmt: str) -> str:
         return _REAL.sub("DOUBLE PRECISION", stmt)
@@ -225,13 +258,26 @@ class PostgresStore(SQLStore):
         return _FTS if version == 1 else []
 
     def _index_text(self, tx: _Tx, doc_id: str, title: str, body: str) -> None:
+        """Index the stems; text too big for one tsvector is cut (its end dropped) until
+        PostgreSQL accepts it, so an oversized article is stored, never fatal."""
         title, body = title[:MAX_INDEXED_CHARS], body[:MAX_INDEXED_CHARS]
-        ntok = len(_TOKEN.findall(title)) + len(_TOKEN.findall(body))  # as FTS5 counts them
-        rows = tx.execute(
-            "INSERT INTO documents_fts (id, search_title, search_body, ntok) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO NOTHING RETURNING seq",
-            (doc_id, title, body, ntok),
-        )
+        insert = ("INSERT INTO documents_fts (id, search_title, search_body, ntok) "
+                  "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq")
+        while True:
+            nt, nb = len(_TOKEN.findall(title)), len(_TOKEN.findall(body))  # as FTS5 counts
+            args = (doc_id, title, body, nt + nb)
+            if _tsvector_bound(title, nt) + _tsvector_bound(body, nb) <= TSVECTOR_BYTES:
+                rows = tx.execute(insert, args)  # surely fits: no savepoint needed
+                break
+            try:
+                with tx.conn.transaction():  # a savepoint: a refused row leaves the batch whole
+                    rows = tx.execute(insert, args)
+                break
+            except self._psycopg.errors.ProgramLimitExceeded:  # string is too long for tsvector
+                if not (title or body):
+                    raise
+                title, body = _shrink(title, body)
+        ntok = args[3]
         if rows:
             tx.execute("UPDATE documents_fts_stats SET n = n + 1, tokens = tokens + ? WHERE id = 1",
                        (ntok,))
@@ -295,6 +341,26 @@ class PostgresStore(SQLStore):
     def close(self) -> None:
         with suppress(Exception):  # closing must not raise
             self.pool.close()
+
+
+def _tsvector_bound(text: str, tokens: int) -> int:
+    """At least the bytes ``to_tsvector('simple', text)`` takes: every lexeme's text (a
+    compound word or a URL is indexed whole and in parts, lower-casing can lengthen a
+    character by half) and, per lexeme, a count, alignment and its 2-byte positions."""
+    return 3 * len(text.encode("utf-8", "surrogatepass")) + 10 * tokens
+
+
+def _shrink(title: str, body: str) -> tuple[str, str]:
+    """The longer of the two a quarter shorter, cut at a space where one is near."""
+    if len(title) > len(body):
+        return _cut(title, len(title) * 3 // 4), body
+    return title, _cut(body, len(body) * 3 // 4)
+
+
+def _cut(text: str, n: int) -> str:
+    head = text[:n]
+    space = head.rfind(" ", max(0, n - 100))
+    return head[:space] if space > 0 else head
 
 
 def _first_line(exc: BaseException) -> str:

@@ -117,6 +117,11 @@ class SQLStore(Store):
     def _ddl(self, stmt: str) -> str:
         return stmt
 
+    def _migration_transaction(self) -> AbstractContextManager[Tx]:
+        """The transaction migrations run in: the write transaction, unless a backend must
+        refresh what it knows of the schema after waiting for the lock (PostgreSQL)."""
+        return self.transaction()
+
     @abstractmethod
     def _has_meta(self, tx: Tx) -> bool: ...
 
@@ -151,7 +156,7 @@ class SQLStore(Store):
             )
         if current == SCHEMA_VERSION:
             return
-        with self.transaction() as tx:
+        with self._migration_transaction() as tx:
             current = self._version(tx)  # another process may have migrated meanwhile
             for v in range(current + 1, SCHEMA_VERSION + 1):
                 for stmt in MIGRATIONS[v]:

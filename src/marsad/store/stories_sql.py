@@ -99,6 +99,11 @@ def unassigned_ids(tx: Tx) -> list[str]:
     return [r["id"] for r in rows]
 
 
+def has_unassigned(store: Any) -> bool:
+    """Whether any stored document has no story yet (an indexed read, no write lock)."""
+    return bool(store.fetchall("SELECT 1 AS x FROM documents WHERE story_id IS NULL LIMIT 1"))
+
+
 def articles_of(tx: Tx, doc_ids: Sequence[str], *, weights: TermWeights,
                 config: StoryConfig = DEFAULT) -> list[StoryArticle]:
     """Clustering features of stored documents (from their stored Analysis)."""
@@ -141,10 +146,12 @@ def cluster_unassigned(store: Any, *, config: StoryConfig | None = None,
     from marsad.analyze.stories import DEFAULT, default_weights, update_stories
 
     cfg = config or DEFAULT
+    totals = {"articles": 0, "new_stories": 0, "extended_stories": 0}
+    if not has_unassigned(store):  # the common case after a run with nothing new: no lock
+        return totals
     with store.transaction() as tx:
         ensure_tables(tx)
         todo = unassigned_ids(tx)
-    totals = {"articles": 0, "new_stories": 0, "extended_stories": 0}
     if not todo:
         return totals
     weights = default_weights()
