@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "marsad.cli.ner",
     "marsad.cli.entities",
     "marsad.cli.events",
+    "marsad.cli.incidents",
     "marsad.cli.topic",
     "marsad.cli.stories",
     "marsad.cli.web",
