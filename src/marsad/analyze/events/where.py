@@ -242,11 +242,19 @@ def sentence_country(ctx: DocContext, v: SentenceView, source: NP | None,
     votes: dict[str, float] = defaultdict(float)
     for cc, w in ctx.votes(v.toks[0].start, v.toks[-1].end).items():
         votes[cc] += w
-    if src:
-        votes[src] += _SOURCE_WEIGHT
+    if src and _institution(source):
+        votes[src] += _SOURCE_WEIGHT  # a ministry or army acts at home; a person's nationality need not
     if ctx.country:
         votes[ctx.country] += _DOC_WEIGHT
     return leader(votes, 0.0, 1.0 + 1e-9) if votes else None
+
+
+def _institution(np: NP | None) -> bool:
+    if np is None:
+        return False
+    if np.mention is not None:
+        return np.mention.type in ("ORG", "LOC")
+    return np.cls in ("police", "military", "official", "state", "group", "armed")
 
 
 def _precision(place: dict | None, kind: str | None) -> str:
