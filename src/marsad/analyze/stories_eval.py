@@ -1,10 +1,11 @@
 """Scoring story clustering against hand labels, and rebuilding its term weights.
 
-The labels (``tests/data/stories/labels.tsv``: url, story) are our own annotation of
-SaudiNewsNet articles; the texts are read from the corpus. Clustering runs either on the
-labelled articles alone, or with every other corpus article of the same dates folded in
-first-come as well (``background``), which is what a real store sees; only labelled
-articles are scored.
+The labels (url, story) are our own annotation: ``tests/data/stories/labels.tsv`` over
+SaudiNewsNet, ``tests/data/stories/ant2018.tsv`` over two weeks of ANT 2018 politics
+articles (``topics/train.jsonl.gz``, dated from their URLs); the texts are read from the
+corpus. Clustering runs either on the labelled articles alone, or with every other corpus
+article of the same dates folded in first-come as well (``background``), which is what a
+real store sees; only labelled articles are scored.
 
 Scores: purity (are clusters single-story?), inverse purity (is each story in one
 cluster?) and B-cubed precision/recall/F1 (per article, robust to cluster size).
@@ -34,7 +35,13 @@ from marsad.analyze.stories import (
 )
 from marsad.data import corpus_path
 from marsad.errors import InputError
+from marsad.ingest.url_date import date_from_url
 from marsad.model import Document
+from marsad.text.normalize import clean_text
+
+ANT = "ant-v2.1"  # the ANT part of topics/train.jsonl.gz
+# hosts of ANT's five sources (topics/SOURCE.md): labels over them are ANT labels
+ANT_HOSTS = ("france24.com", "alarabiya.net", "arabic.cnn.com", "bbc.co.uk", "skynewsarabia.com")
 
 
 def load_labels(path: str | Path) -> dict[str, str]:
@@ -54,6 +61,36 @@ def load_labels(path: str | Path) -> dict[str, str]:
         out[cols[0]] = cols[1]
     if not out:
         raise InputError("no labelled articles", source=str(p))
+    return out
+
+
+def labels_corpus(labels: Mapping[str, str]) -> str:
+    """``"ant"`` when most labelled URLs are on ANT's news sites, else ``"snn"``."""
+    urlhost = [u.split("/")[2] if u.count("/") >= 2 else "" for u in labels]
+    ant = sum(1 for h in urlhost if h.endswith(ANT_HOSTS))
+    return "ant" if ant * 2 > len(urlhost) else "snn"
+
+
+def ant_documents() -> list[Document]:
+    """Every ANT article of the topic corpus whose URL carries a date, as a Document
+    dated from it (the corpus gives no other date; undated ones cannot be clustered in
+    time). One pass over ``topics/train.jsonl.gz``."""
+    out: list[Document] = []
+    with gzip.open(corpus_path("topics", "train.jsonl.gz"), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row.get("corpus") != ANT:
+                continue
+            day = date_from_url(row.get("url"))
+            if not day:
+                continue
+            paras = [p.strip() for p in clean_text(row.get("text") or "").split("\n")]
+            out.append(Document(
+                title=clean_text(row.get("title") or "").strip(),
+                paragraphs=[p for p in paras if p], url=row["url"],
+                source=row.get("source"), published=day, language="ar",
+                external_id=row["url"],
+            ))
     return out
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from marsad.errors import InputError, StoreError
 
 DEFAULT_LABELS = "tests/data/stories/labels.tsv"
+ANT_LABELS = "tests/data/stories/ant2018.tsv"
 DEFAULT_AUDIT = "tests/data/dedup/audit.tsv"
 
 
@@ -67,11 +68,15 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
         "stories", help="cluster purity / B-cubed F1 of story clustering on hand labels",
         description="Cluster hand-labelled articles into stories and score purity, inverse "
         "purity and B-cubed precision/recall/F1. Labels: a TSV of url<TAB>story over "
-        "SaudiNewsNet (default tests/data/stories/labels.tsv), or a JSONL whose lines carry "
-        "title, text, date and story.",
+        "SaudiNewsNet (default tests/data/stories/labels.tsv) or over the ANT articles of "
+        f"the topic corpus (e.g. {ANT_LABELS}), or a JSONL whose lines carry title, text, "
+        "date and story.",
     )
     p.add_argument("labels", nargs="?", default=DEFAULT_LABELS,
                    help=f"labels TSV or JSONL (default {DEFAULT_LABELS})")
+    p.add_argument("--corpus", choices=("auto", "snn", "ant"), default="auto",
+                   help="where a TSV's URLs are: SaudiNewsNet or the ANT part of "
+                   "topics/train.jsonl.gz (default: from the URLs' hosts)")
     p.add_argument("--background", action="store_true",
                    help="cluster every other corpus article too (only labelled ones are scored)")
     p.add_argument("--entities", action="store_true",
@@ -252,7 +257,13 @@ def cmd_eval_dedup(args: argparse.Namespace) -> int:
 
 def cmd_eval_stories(args: argparse.Namespace) -> int:
     from marsad.analyze.stories import default_weights
-    from marsad.analyze.stories_eval import confusion, evaluate, load_labels
+    from marsad.analyze.stories_eval import (
+        ant_documents,
+        confusion,
+        evaluate,
+        labels_corpus,
+        load_labels,
+    )
 
     cfg = _story_config(args)
     weights = default_weights()
@@ -261,6 +272,7 @@ def cmd_eval_stories(args: argparse.Namespace) -> int:
                          "corpus; use one of them")
     if args.labels.endswith((".jsonl", ".json")):
         rows = _read_jsonl_documents(args.labels)
+        corpus = "inline"
         docs = []
         labels = {}
         for n, (row, d) in enumerate(rows, 1):
@@ -270,22 +282,26 @@ def cmd_eval_stories(args: argparse.Namespace) -> int:
             labels[d.url] = str(row["story"])
             docs.append(d)
         if args.background:
-            raise InputError("--background needs the SaudiNewsNet labels (a TSV)")
+            raise InputError("--background needs labels over a corpus (a TSV)")
     else:
-        from marsad.analyze.snn import iter_documents
-
         labels = load_labels(args.labels)
-        docs = list(iter_documents())
+        corpus = labels_corpus(labels) if args.corpus == "auto" else args.corpus
+        if corpus == "ant":
+            docs = ant_documents()
+        else:
+            from marsad.analyze.snn import iter_documents
+
+            docs = list(iter_documents())
     score, store = evaluate(labels, docs, weights=weights, config=cfg,
                             background=args.background, entities=args.entities)
-    out = {"labels": args.labels, **score.to_dict()}
+    out = {"labels": args.labels, "corpus": corpus, **score.to_dict()}
     if args.confusion:
         out["confusion"] = confusion(labels, docs, store)
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     how = "text + entities" if args.entities else "text only"
-    print(f"story clustering ({how}) on {args.labels}: {score.articles} labelled articles in "
+    print(f"story clustering ({how}) on {args.labels} ({corpus}): {score.articles} labelled articles in "
           f"{score.gold_stories} stories -> {score.clusters} clusters"
           + (f" ({out['clustered_articles']} articles clustered)" if args.background else ""))
     print(f"  purity {out['purity']:.4f}  inverse purity {out['inverse_purity']:.4f}")
