@@ -37,7 +37,7 @@ run: install
 web-vendor:
 	cd web-build && npm ci && npm run build
 
-# the whole suite: about 10 minutes with ../shared beside the checkout, 2–3 without it
+# the whole suite: about 4–6 minutes on 2 cores with ../shared beside the checkout, 2–3 without it
 test: install-dev
 	$(BIN)/python -m pytest -q
 
