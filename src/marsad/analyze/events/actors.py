@@ -291,7 +291,13 @@ def _in_pp(v: SentenceView, i: int) -> bool:
     i = j
     if i > 1 and v.raw(i - 1) == "من" and (v.is_quantity(i - 2) or v.base(i - 2) in _PARTITIVE_HEADS):
         return False  # آلاف من المتظاهرين / قوة من الشرطة: partitive, not a preposition
-    return i > 0 and v.is_word(i - 1) and v.raw(i - 1) in ("في", "من", "الي", "علي", "عن", "مع", "بين", "ضد", "لدي", "عند", "داخل", "ضمن", "صفوف")
+    return i > 0 and v.is_word(i - 1) and (
+        v.raw(i - 1) in ("في", "من", "الي", "علي", "عن", "مع", "بين", "ضد", "لدي", "عند", "داخل", "ضمن", "صفوف")
+        or v.base(i - 1) in _DIRECTIONS)  # شرقي سورية، شمال بغداد: a location, not an actor
+
+
+_DIRECTIONS = frozenset({"شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "وسط", "قرب", "ريف",
+                         "اطراف", "ضواحي", "محيط"})
 
 
 # Heads of noun phrases that name an actor, beyond the agent lexicon's classes (normalized

@@ -249,6 +249,10 @@ def sentence_country(ctx: DocContext, v: SentenceView, source: NP | None,
     return leader(votes, 0.0, 1.0 + 1e-9) if votes else None
 
 
+# a place bigger than a country (أوروبا، الشرق الأوسط) has no country: international
+_SUPRANATIONAL = frozenset({"continent", "world_region", "supranational"})
+
+
 def _institution(np: NP | None) -> bool:
     if np is None:
         return False
@@ -280,8 +284,8 @@ def where_of(ctx: DocContext, v: SentenceView, m: Match, actors: tuple[NP | None
     location = _trimmed(ctx, v, first, last, men)
     place = place_dict(ctx, men)
     country = place.get("country") if place else None
-    if not country:
+    ent = ctx.entity_of(men)
+    if not country and not (ent is not None and ent.kind in _SUPRANATIONAL):
         country = ctx.nisba_of_place(location.start, location.end) \
             or sentence_country(ctx, v, source, target)
-    ent = ctx.entity_of(men)
     return Where(location, place, country, _precision(place, ent.kind if ent else None))
