@@ -65,6 +65,11 @@ def _cos(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(x * b.get(t, 0.0) for t, x in a.items())
 
 
+def _others(v: dict[str, float], total: dict[str, float]) -> float:
+    """Σ_j≠i cos(v, v_j) given ``total`` = Σ_j v_j (v among them)."""
+    return sum(x * (total[t] - x) for t, x in v.items())
+
+
 def summary_sentences(analysis: Analysis, *, max_sentences: int = 3) -> list[int]:
     """Indexes (into ``analysis.sentences``) of the summary, in text order; [] when the
     article has no body sentence to offer (the headline alone is never a summary)."""
@@ -80,13 +85,20 @@ def summary_sentences(analysis: Analysis, *, max_sentences: int = 3) -> list[int
     if not body:
         return []
     df = load_df()
-    terms = {i: [o.stem for o in term_occurrences(analysis.sentence_text(i))] for i in body}
+    text = analysis.text  # built once: each Document.text call joins every paragraph
+    sents = analysis.sentences
+    terms = {i: [o.stem for o in term_occurrences(text[sents[i].start:sents[i].end])] for i in body}
     cands = [i for i in body if len(terms[i]) >= MIN_WORDS] or body
     vecs = {i: _vector(terms[i], df.idf) for i in cands}
     title = _vector([o.stem for o in term_occurrences(doc.title)], df.idf) if doc.title else {}
     n = len(cands)
-    central = {i: (sum(_cos(vecs[i], vecs[j]) for j in cands if j != i) / (n - 1) if n > 1 else 1.0)
-               for i in cands}
+    # the mean cosine to the other sentences, through their sum: v_i·(Σv − v_i), so the
+    # cost is linear in the article's length (pairwise cosines were quadratic)
+    total: dict[str, float] = {}
+    for i in cands:
+        for t, x in vecs[i].items():
+            total[t] = total.get(t, 0.0) + x
+    central = {i: (_others(vecs[i], total) / (n - 1) if n > 1 else 1.0) for i in cands}
     top = max(central.values()) or 1.0
     score = {
         i: W_CENTRAL * central[i] / top + W_TITLE * _cos(vecs[i], title) + W_LEAD / (1 + rank)

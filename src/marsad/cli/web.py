@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
                    help=f"port (default {DEFAULT_PORT}, or the next free one after it)")
     p.add_argument("--write-token", default=None, metavar="TOKEN",
                    help="turn on the ingest page and POST /api/documents for holders of TOKEN")
-    p.add_argument("--max-body-mb", type=float, default=20.0, help="largest upload accepted (MB)")
+    p.add_argument("--max-body-mb", type=float, default=4.0, help="largest upload accepted (MB)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes (default 1); more use more cores for reading, "
                    "and need no write token (one writer only)")

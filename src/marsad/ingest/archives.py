@@ -2,7 +2,8 @@
 
 Sizes are checked twice: the size the archive declares (cheap, rejects honest big files
 at once) and the bytes actually inflated (a zip bomb may declare a small size), so no
-member ever costs more than ``max_bytes`` of memory.
+member ever costs more than ``max_bytes`` of memory. How far a member may inflate is
+bounded too (its compressed size is passed on: see ``streams.bounded_inflate``).
 
 Members that are not read are said, never skipped in silence: a name that climbs out of
 the archive (``../x``: nothing is extracted, but such an archive is hostile or broken),
@@ -27,6 +28,7 @@ class Member:
     open: Callable[[], IO[bytes]] | None = None
     problem: str | None = None  # set when the member cannot be read (encrypted, ...)
     fix: str | None = None  # what to do about the problem
+    compressed: int | None = None  # bytes it takes in the archive, when it says (zip)
 
 
 def _parts(name: str) -> list[str]:
@@ -61,7 +63,8 @@ def zip_members(source: str | Path | BinaryIO) -> Iterator[Member]:
                 yield Member(info.filename, info.file_size, problem="encrypted zip member")
                 continue
             yield Member(info.filename, info.file_size,
-                         open=lambda info=info: zf.open(info))  # type: ignore[misc]
+                         open=lambda info=info: zf.open(info),  # type: ignore[misc]
+                         compressed=info.compress_size)
 
 
 def tar_members(fileobj: BinaryIO) -> Iterator[Member]:

@@ -5,6 +5,10 @@ paragraph splitting, the Arabic boilerplate pass (agency and dateline become met
 an ISO publication date (taken from the URL's path when the input gives none, marked
 ``meta["published_from"] = "url"``; a value that is not a plausible date is dropped, kept
 in ``meta["published_raw"]`` with the reason in ``meta["published_note"]``) and a language.
+An article longer than ``MAX_ARTICLE_CHARS`` after extraction (a long report is about
+100,000) keeps its first ``MAX_ARTICLE_CHARS`` characters, cut at a word boundary, with
+``meta["truncated_note"]`` saying so: every analysis stage then works on a bounded text,
+whatever the input held. A headline is cut at ``MAX_TITLE_CHARS`` the same way.
 Control characters (NUL and the like: never article text, and a NUL cuts SQLite's
 ``length()``) are removed from every field, wherever in the input they occur.
 """
@@ -18,7 +22,7 @@ from marsad.errors import InputError
 from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.dates import normalize_published
 from marsad.ingest.url_date import date_from_url
-from marsad.model import Document
+from marsad.model import PARAGRAPH_SEP, Document
 from marsad.text import clean_text
 from marsad.text.lang import detect_language
 
@@ -32,6 +36,11 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # a headline taken from the body's first line must look like one
 HEADLINE_MAX_CHARS = 250
+# the longest article analysed: about twice a long report; what is beyond is cut off
+MAX_ARTICLE_CHARS = 200_000
+MAX_TITLE_CHARS = 2_000
+# a cut falls on the last space within this many characters of the limit
+_CUT_SLACK = 200
 
 
 def check_text(value: str, field: str, origin: str) -> str:
@@ -74,6 +83,43 @@ def clean_title(title: str | None) -> str:
     return _SPACES.sub(" ", strip_controls(clean_text(str(title)))).strip()
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text[:limit]``, ending at the last space near the limit so no word is split."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    sp = max(head.rfind(" ", limit - _CUT_SLACK), head.rfind("\n", limit - _CUT_SLACK))
+    return (head[:sp] if sp > 0 else head).rstrip()
+
+
+def truncate_paragraphs(paragraphs: list[str], limit: int = MAX_ARTICLE_CHARS
+                        ) -> tuple[list[str], int]:
+    """The paragraphs whose body (joined by blank lines) holds at most ``limit``
+    characters, the last one cut at a word boundary; and the length of the whole body."""
+    sep = len(PARAGRAPH_SEP)
+    total = sum(len(p) for p in paragraphs) + sep * max(0, len(paragraphs) - 1)
+    if total <= limit:
+        return paragraphs, total
+    out: list[str] = []
+    used = 0
+    for p in paragraphs:
+        room = limit - used - (sep if out else 0)
+        if room <= 0:
+            break
+        if len(p) > room:
+            cut = _cut(p, room)
+            if cut:
+                out.append(cut)
+            break
+        used += len(p) + (sep if out else 0)
+        out.append(p)
+    return out, total
+
+
+def truncation_note(kept: int, total: int, what: str = "characters") -> str:
+    return f"truncated: kept the first {kept} of {total} {what}"
+
+
 def _opt(value: Any) -> str | None:
     if value is None:
         return None
@@ -112,11 +158,21 @@ def build_document(
     for raw in paragraphs or ():
         check_text(raw, "text", origin)
     paras = [p for raw in paragraphs for p in split_paragraphs(raw)] if paragraphs else []
+    notes: list[str] = []
+    paras, total = truncate_paragraphs(paras, MAX_ARTICLE_CHARS)
+    if total > MAX_ARTICLE_CHARS:
+        notes.append(truncation_note(len(PARAGRAPH_SEP.join(paras)), total))
     head = clean_title(title)
     promote = title_from_body or (
         guess_title and len(paras) > 1 and len(paras[0]) <= HEADLINE_MAX_CHARS)
     if not head and paras and promote:
         head = _SPACES.sub(" ", paras.pop(0))
+    if len(head) > MAX_TITLE_CHARS:
+        cut = _cut(head, MAX_TITLE_CHARS)
+        notes.append(truncation_note(len(cut), len(head), "characters of the headline"))
+        head = cut
+    if notes:
+        meta["truncated_note"] = "; ".join(notes)
     if not head and not paras:
         raise InputError("no text to read (no headline and no body)", source=origin,
                          fix="check that the input holds an article")

@@ -107,7 +107,12 @@ class FetchError(InputError):
 
 
 class _TooLarge(Exception):
-    pass
+    """Over the cap: ``size`` bytes read so far, or announced by ``Content-Length``."""
+
+    def __init__(self, size: int, *, announced: bool = False):
+        super().__init__(size)
+        self.size = size
+        self.announced = announced
 
 
 class _Cut(Exception):
@@ -358,9 +363,13 @@ class PoliteClient:
         try:
             return self._transfer(url, headers, cap, dog)
         except _TooLarge as exc:
-            raise FetchError(url, "too_large",
-                             f"response larger than the {cap / 2**20:.1f} MB cap "
-                             f"(aborted at {exc.args[0] / 2**20:.1f} MB)") from None
+            if exc.announced:
+                what = (f"the server announced {exc.size} bytes ({exc.size / 2**20:.1f} MB), "
+                        f"over the {cap / 2**20:.1f} MB cap; not downloaded")
+            else:
+                what = (f"response larger than the {cap / 2**20:.1f} MB cap "
+                        f"(aborted after {exc.size / 2**20:.1f} MB)")
+            raise FetchError(url, "too_large", what) from None
         except (_Cut, httpx.HTTPError, OSError) as exc:
             if dog.reason is not None:  # whatever the cut socket raised
                 raise dog.error(url) from None
@@ -389,7 +398,7 @@ class PoliteClient:
                                    retry_after=_retry_after(r.headers.get("retry-after")))
             declared = r.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > cap:
-                raise _TooLarge(int(declared))
+                raise _TooLarge(int(declared), announced=True)
             chunks: list[bytes] = []
             size = 0
             for chunk in r.iter_bytes():
@@ -413,14 +422,18 @@ def _retry_after(value: str | None) -> float:
         return 0.0
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        try:
+            return float(value)
+        except ValueError:  # digits float() does not read («²»)
+            return 0.0
+    # a date with an absurd zone (+99999999999999999999) overflows: no usable Retry-After
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError, OverflowError):
         return 0.0
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def http_date(ts: datetime | None = None) -> str:

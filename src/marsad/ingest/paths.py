@@ -29,12 +29,28 @@ from marsad.ingest.formats import COMPRESSED, SUPPORTED, WHOLE_KINDS, kind_from_
 from marsad.ingest.jsonl import read_jsonl
 from marsad.ingest.readers import read_html, read_json, read_txt
 from marsad.ingest.result import ReadResult
-from marsad.ingest.streams import SNIFF_BYTES, peek, read_capped, too_big
+from marsad.ingest.streams import (
+    SNIFF_BYTES,
+    Counted,
+    InflateError,
+    bounded_inflate,
+    peek,
+    read_capped,
+    too_big,
+)
 from marsad.ingest.warc import read_warc
 
 DEFAULT_MAX_BYTES = 100 * 2**20
+# a web page is parsed into a tree of ~20 bytes of memory per byte of markup (a 95 MB page
+# peaked at 1.9 GB), so pages have a lower cap: no news page comes near it
+MAX_HTML_BYTES = 32 * 2**20
 MAX_NESTING = 3  # archives inside archives inside archives
 SUPPORTED_FIX = f"marsad reads {SUPPORTED}"
+
+
+def whole_limit(kind: str | None, max_bytes: int) -> int:
+    """The byte cap of an input read whole: ``max_bytes``, lower for HTML pages."""
+    return min(max_bytes, MAX_HTML_BYTES) if kind == "html" else max_bytes
 
 
 def _whole(kind: str, data: bytes, origin: str) -> Iterator[ReadResult]:
@@ -71,9 +87,10 @@ def read_stream(
         if kind in WHOLE_KINDS and what:
             raise InputError(f"binary file ({what}), not text", source=origin, fix=SUPPORTED_FIX)
     if kind in WHOLE_KINDS:
-        if size is not None and size > max_bytes:
-            raise too_big(origin, size, max_bytes)
-        data = read_capped(stream, origin=origin, max_bytes=max_bytes)
+        cap = whole_limit(kind, max_bytes)
+        if size is not None and size > cap:
+            raise too_big(origin, size, cap)
+        data = read_capped(stream, origin=origin, max_bytes=cap)
         yield from _whole(kind, data, origin)
     elif kind == "jsonl":
         yield from read_jsonl(stream, origin=origin, max_bytes=max_bytes)
@@ -82,9 +99,9 @@ def read_stream(
     elif kind in COMPRESSED:
         suffix = COMPRESSED[kind]
         inner = name[: -len(suffix)] if name.lower().endswith(suffix) else ""
-        unpacked = _DECOMPRESS[kind](stream)
+        unpacked = _inflate(kind, stream, origin)
         try:
-            yield from read_stream(unpacked, name=inner, origin=origin,  # type: ignore[arg-type]
+            yield from read_stream(unpacked, name=inner, origin=origin,
                                    max_bytes=max_bytes, depth=depth)
         except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             raise InputError(f"broken {kind} data ({exc})", source=origin,
@@ -107,6 +124,13 @@ _DECOMPRESS = {
 }
 
 
+def _inflate(kind: str, stream: BinaryIO, origin: str) -> BinaryIO:
+    """The decompressed ``stream``, bounded in how far it may inflate (so in time too)."""
+    counted = Counted(stream)
+    unpacked = _DECOMPRESS[kind](io.BufferedReader(counted))
+    return bounded_inflate(unpacked, origin=origin, compressed=lambda: counted.count)
+
+
 def _read_archive(kind: str, stream: BinaryIO, *, origin: str, max_bytes: int,
                   path: Path | None, depth: int) -> Iterator[ReadResult]:
     try:
@@ -118,6 +142,10 @@ def _read_archive(kind: str, stream: BinaryIO, *, origin: str, max_bytes: int,
                 source = io.BytesIO(read_capped(stream, origin=origin, max_bytes=max_bytes))
             members: Iterator[Member] = zip_members(source)
         else:
+            head, stream = peek(stream, SNIFF_BYTES)
+            packed = sniff(head)
+            if packed in _DECOMPRESS:  # a .tar.gz: inflate it here, bounded
+                stream = _inflate(packed, stream, origin)
             members = tar_members(stream)
         for m in members:
             yield from _read_member(m, origin=origin, max_bytes=max_bytes, depth=depth)
@@ -136,13 +164,19 @@ def _read_member(m: Member, *, origin: str, max_bytes: int, depth: int) -> Itera
                                                  fix=m.fix or "extract it and read the file itself"))
         return
     kind = kind_from_name(m.name)
-    if (kind in WHOLE_KINDS or kind is None) and m.size is not None and m.size > max_bytes:
-        yield ReadResult(where, error=too_big(where, m.size, max_bytes))
+    cap = whole_limit(kind, max_bytes)
+    if (kind in WHOLE_KINDS or kind is None) and m.size is not None and m.size > cap:
+        yield ReadResult(where, error=too_big(where, m.size, cap))
         return
     try:
         with m.open() as f:
-            yield from _guarded(read_stream(f, name=m.name, origin=where, max_bytes=max_bytes,  # type: ignore[arg-type]
-                                            size=m.size, depth=depth + 1), where)
+            stream: BinaryIO = f  # type: ignore[assignment]
+            if m.compressed is not None:
+                packed = m.compressed
+                stream = bounded_inflate(stream, origin=where, compressed=lambda: packed)
+            yield from _guarded(read_stream(stream, name=m.name, origin=where,
+                                            max_bytes=max_bytes, size=m.size, depth=depth + 1),
+                                where)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         # a corrupt member: report it, keep reading the archive
         yield ReadResult(where, error=InputError(f"corrupt archive member ({exc})", source=where,
@@ -155,6 +189,10 @@ def _guarded(results: Iterator[ReadResult], origin: str) -> Iterator[ReadResult]
     they can be told apart from user errors (and fixed)."""
     try:
         yield from results
+    except InflateError as err:
+        if err.source not in (None, origin):
+            raise  # the archive around this member is the input that inflates too far
+        yield ReadResult(origin, error=err)
     except InputError as err:
         yield ReadResult(err.source or origin, error=err)
     except PermissionError:
@@ -179,9 +217,10 @@ def _read_file(path: Path, origin: str, max_bytes: int) -> Iterator[ReadResult]:
         yield ReadResult(origin, error=InputError("empty file (0 bytes)", source=origin,
                                                   fix="nothing to read"))
         return
-    if (kind in WHOLE_KINDS or kind is None) and size > max_bytes:
+    cap = whole_limit(kind, max_bytes)
+    if (kind in WHOLE_KINDS or kind is None) and size > cap:
         # rejected from its size alone, before reading a byte
-        yield ReadResult(origin, error=too_big(origin, size, max_bytes))
+        yield ReadResult(origin, error=too_big(origin, size, cap))
         return
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained

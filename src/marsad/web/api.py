@@ -131,9 +131,10 @@ async def add_documents(
     docs = [_api_document(i, it) for i, it in enumerate(items)]
     out = await run_in_threadpool(ingest_documents, st, docs)
     body = out.to_dict()
-    # a date that is not one was dropped (the article is stored undated): say so
-    body["notes"] = [f"item {i}: {d.meta['published_note']}" for i, d in enumerate(docs)
-                     if d.meta.get("published_note")]
+    # a date that is not one was dropped (the article is stored undated), an article over
+    # the size limit was cut: say so
+    body["notes"] = [f"item {i}: {d.meta[k]}" for i, d in enumerate(docs)
+                     for k in ("published_note", "truncated_note") if d.meta.get(k)]
     return JSONResponse(body, status_code=201 if out.new else 200)
 
 

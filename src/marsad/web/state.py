@@ -13,7 +13,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,7 +38,10 @@ class ServeSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     write_token: str | None = None
-    max_body_bytes: int = 20 * 2**20  # uploads and JSON bodies
+    # uploads and JSON bodies: the longest article (ingest.document.MAX_ARTICLE_CHARS,
+    # 200,000 characters) is 0.4 MB of UTF-8 and 1.2 MB as \u-escaped JSON; a request
+    # holds a few such, not the 20 MB (a hundred of them) it once accepted
+    max_body_bytes: int = 4 * 2**20
     max_url_bytes: int = 8192
     cache_seconds: float = 300.0
     page_size: int = 20
@@ -68,6 +72,8 @@ class ServerState:
         self._opened_lock = threading.Lock()
         self._writer: Store | None = None
         self.write_lock = threading.Lock()
+        self._analysing = 0  # write requests analysing now (outside the write lock)
+        self._analysing_lock = threading.Lock()
         self._caches: dict[str, OrderedDict[Any, tuple[float, Any, Any]]] = {}
         self._cache_lock = threading.Lock()
         self._gen: tuple[float, Any] = (0.0, None)
@@ -97,6 +103,21 @@ class ServerState:
         if self._writer is None:
             self._writer = marsad.open(self.settings.db)
         return self._writer
+
+    @contextmanager
+    def analysis(self) -> Iterator[None]:
+        """Counts a write request's analysis, which runs outside the write lock."""
+        with self._analysing_lock:
+            self._analysing += 1
+        try:
+            yield
+        finally:
+            with self._analysing_lock:
+                self._analysing -= 1
+
+    def analysing(self) -> int:
+        """How many write requests are analysing articles now."""
+        return self._analysing
 
     def write(self, fn: Callable[[Store], T]) -> T:
         """Run ``fn(writer)`` as the only writer."""

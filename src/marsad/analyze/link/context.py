@@ -25,6 +25,10 @@ class Context:
         default_factory=lambda: defaultdict(float)
     )
     anchors: list[tuple[float, float, str | None]] = field(default_factory=list)
+    # each (place, key) is an anchor once, and a proximity asked again is remembered:
+    # a long article names the same places over and over
+    _seen: set[tuple[float, float, str | None]] = field(default_factory=set, repr=False)
+    _near: dict[tuple[float, float, str | None], float] = field(default_factory=dict, repr=False)
 
     def add(self, k: str | None, country: str | None, weight: float) -> None:
         if not country or weight <= 0:
@@ -35,8 +39,10 @@ class Context:
         self.by_key_country[(k, country)] += weight
 
     def anchor(self, lat: float | None, lon: float | None, k: str | None) -> None:
-        if lat is not None and lon is not None:
+        if lat is not None and lon is not None and (lat, lon, k) not in self._seen:
+            self._seen.add((lat, lon, k))
             self.anchors.append((lat, lon, k))
+            self._near.clear()
 
     def share(self, country: str | None, exclude: str | None = None) -> float:
         """Share of the evidence pointing at ``country``, leaving out key ``exclude``."""
@@ -53,6 +59,14 @@ class Context:
     def proximity(self, lat: float | None, lon: float | None, exclude: str | None = None) -> float:
         if lat is None or lon is None or not self.anchors:
             return 0.0
+        known = self._near.get((lat, lon, exclude))
+        if known is not None:
+            return known
+        bonus = self._proximity(lat, lon, exclude)
+        self._near[(lat, lon, exclude)] = bonus
+        return bonus
+
+    def _proximity(self, lat: float, lon: float, exclude: str | None) -> float:
         best = math.inf
         for alat, alon, k in self.anchors:
             if exclude is not None and k == exclude:

@@ -36,6 +36,9 @@ _GENERIC = {
     "الشعبيه", "الشعبي", "الديمقراطيه", "الديمقراطي", "الحكومه", "حكومه", "الدوله", "دوله",
     "في", "من", "علي", "الي", "و", "ل", "لل",
 }
+# short forms up to this many words are found through an index; longer ones (no real
+# name) by a pass over the mentions
+_INDEXED_WORDS = 8
 _BRACKETED = re.compile(r"^\s*[(«\"“]\s*([^()«»\"“”\n]{2,40}?)\s*[)»\"”]")
 
 
@@ -76,29 +79,52 @@ def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
     return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
+def _words(c: Chain, type_: str) -> tuple[str, ...]:
+    return tuple(strip_article(w) for w in c.words) if type_ == "ORG" else c.words
+
+
+def _parts_index(chains: list[Chain]) -> dict[tuple[str, tuple[str, ...]], list[Chain]]:
+    """(type, a contiguous part shorter than the whole) → the linked PER/ORG chains that
+    hold it: each short form then finds its longer forms at once (comparing every pair
+    of mentions was quadratic in the article's length)."""
+    index: dict[tuple[str, tuple[str, ...]], list[Chain]] = {}
+    for other in chains:
+        if other.type not in ("PER", "ORG") or not other.entity_id:
+            continue
+        long = _words(other, other.type)
+        parts = {long[i:i + n] for n in range(1, min(len(long), _INDEXED_WORDS + 1))
+                 for i in range(len(long) - n + 1)}
+        for part in parts:
+            index.setdefault((other.type, part), []).append(other)
+    return index
+
+
 def resolve_parts(chains: list[Chain]) -> dict[int, str]:
     """Mention index → entity id taken from a longer mention of the same document."""
     out: dict[int, str] = {}
+    index: dict[tuple[str, tuple[str, ...]], list[Chain]] | None = None
     for c in chains:
         if c.strong or c.type not in ("PER", "ORG"):
             continue
-        short = tuple(strip_article(w) for w in c.words) if c.type == "ORG" else c.words
         if c.type == "PER":
             if not [w for w in c.words if w not in _PARTICLES and len(w) >= 2]:
                 continue
         elif not _content(c.words):
             continue
+        if index is None:
+            index = _parts_index(chains)
+        short = _words(c, c.type)
+        if len(short) <= _INDEXED_WORDS:
+            longer = index.get((c.type, short), [])
+        else:
+            longer = [o for o in chains if o.type == c.type and o.entity_id
+                      and _contains(_words(o, c.type), short)]
         best: Chain | None = None
         owners: set[str] = set()
-        for other in chains:
-            if other is c or other.type != c.type or not other.entity_id:
+        for other in longer:
+            if other is c or len(other.words) <= len(c.words):
                 continue
-            if len(other.words) <= len(c.words):
-                continue
-            long = tuple(strip_article(w) for w in other.words) if c.type == "ORG" else other.words
-            if not _contains(long, short):
-                continue
-            owners.add(other.entity_id)
+            owners.add(other.entity_id)  # type: ignore[arg-type]
             if best is None or _closer(c.index, other.index, best.index):
                 best = other
         if best is not None and len(owners) == 1:

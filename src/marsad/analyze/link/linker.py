@@ -25,6 +25,8 @@ Steps for one Analysis (compute first, write last):
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -131,9 +133,10 @@ class Linker:
         ctx = self._context(analysis, mentions, first, tokens, nisbas)
         words = [t for t in tokens if t.text[:1].isalnum()]
         nisba_spans = [(words[i].start, words[i].end, cc) for i, cc in nisbas]
+        nisba_starts = [s for s, _, _ in nisba_spans]
         qualified: dict[str, str] = {}  # a place's nisba holds for its every mention
         for m in mentions:
-            cc = nisba_after(text, m, nisba_spans)
+            cc = nisba_after(text, m, nisba_spans, nisba_starts)
             if cc:
                 qualified.setdefault(local_key(m.text), cc)
         final = [
@@ -231,11 +234,10 @@ class Linker:
                     ctx.anchor(b.lat, b.lon, r.key)
             elif b.country:
                 ctx.add(r.key, b.country, ACTOR_WEIGHT)
-        covered = [(m.start, m.end) for m in mentions]
+        covered = _Spans((m.start, m.end) for m in mentions)
         words = [t for t in tokens if t.text[:1].isalnum()]
         for i, cc in nisbas:
-            t = words[i]
-            if not any(s <= t.start < e for s, e in covered):
+            if not covered.covers(words[i].start):
                 ctx.add(None, cc, NISBA_WEIGHT)
         dl = analysis.document.dateline
         if dl:
@@ -329,16 +331,26 @@ class Linker:
         return None
 
 
-def nisba_after(text: str, m: Mention, nisbas: list[tuple[int, int, str]]) -> str | None:
+def nisba_after(text: str, m: Mention, nisbas: list[tuple[int, int, str]],
+                starts: list[int] | None = None) -> str | None:
     """The country of a nisba adjective that qualifies place mention ``m``: the word right
     after it («مدينة سالزبري الإنجليزية», «بلدة دوما السورية») or the last word inside it when
-    the NER took the adjective into the name. None for other mentions."""
+    the NER took the adjective into the name. None for other mentions.
+
+    ``nisbas`` are in text order (``starts``: their start offsets, for a caller that asks
+    for every mention): only those inside ``m`` and the first one after it are looked at,
+    so the cost does not grow with the article."""
     if m.type != "LOC" or not _heads_its_phrase(text, m.start):
         return None
-    for s, e, cc in nisbas:
-        if m.start < s and e <= m.end and e == m.end:
+    if starts is None:
+        starts = [s for s, _, _ in nisbas]
+    lo, hi = bisect_right(starts, m.start), bisect_left(starts, m.end)
+    for _, e, cc in nisbas[lo:hi]:
+        if e == m.end:
             return cc
-        if s >= m.end and not text[m.end:s].strip():
+    if hi < len(nisbas):
+        s, _, cc = nisbas[hi]
+        if not text[m.end:s].strip():
             return cc
     return None
 
@@ -387,19 +399,70 @@ def _merge_spots(mentions: list[Mention], spots) -> tuple[list[Mention], list, l
     shorter mentions it strictly contains."""
     spotted: list[tuple[int, int]] = []
     replaced: list[tuple[int, int]] = []
-    out = list(mentions)
+    out = _MentionIndex(mentions)
     for s in spots:
-        overlapping = [m for m in out if m.start < s.end and s.start < m.end]
+        overlapping = out.overlapping(s.start, s.end)
         if not overlapping:
-            out.append(Mention(s.start, s.end, s.text, s.type, None, SPOT_SCORE))
+            out.add(Mention(s.start, s.end, s.text, s.type, None, SPOT_SCORE))
             spotted.append((s.start, s.end))
             continue
-        inside = all(s.start <= m.start and m.end <= s.end for m in overlapping)
-        longer = all((m.end - m.start) < (s.end - s.start) for m in overlapping)
+        inside = all(s.start <= m.start and m.end <= s.end for _, m in overlapping)
+        longer = all((m.end - m.start) < (s.end - s.start) for _, m in overlapping)
         if s.curated and s.words >= 2 and inside and longer:
-            for m in overlapping:
-                out.remove(m)
+            for seq, m in overlapping:
+                out.remove(seq)
                 replaced.append((m.start, m.end))
-            out.append(Mention(s.start, s.end, s.text, s.type, None, SPOT_SCORE))
+            out.add(Mention(s.start, s.end, s.text, s.type, None, SPOT_SCORE))
             spotted.append((s.start, s.end))
-    return out, spotted, replaced
+    return list(out.items.values()), spotted, replaced
+
+
+class _Spans:
+    """Character spans answering "is this offset inside one?" by bisection."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if e <= s:
+                continue
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def covers(self, offset: int) -> bool:
+        i = bisect_right(self._starts, offset) - 1
+        return i >= 0 and offset < self._ends[i]
+
+
+class _MentionIndex:
+    """The mentions of :func:`_merge_spots` in the order they were added (a removal keeps
+    the others' order), indexed by start offset: finding the mentions that overlap a span
+    is a bisection, not a pass over them all (which made linking quadratic)."""
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        self.items: dict[int, Mention] = {}
+        self._starts: list[tuple[int, int]] = []  # (start, seq), sorted
+        self._longest = 0
+        self._next = 0
+        for m in mentions:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        seq, self._next = self._next, self._next + 1
+        self.items[seq] = m
+        insort(self._starts, (m.start, seq))
+        self._longest = max(self._longest, m.end - m.start)
+
+    def remove(self, seq: int) -> None:
+        m = self.items.pop(seq)
+        del self._starts[bisect_left(self._starts, (m.start, seq))]
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, Mention]]:
+        """(seq, mention) of the mentions overlapping [start, end), in the order added."""
+        lo = bisect_left(self._starts, (start - self._longest, -1))
+        hi = bisect_left(self._starts, (end, -1))
+        found = ((seq, self.items[seq]) for _, seq in self._starts[lo:hi])
+        return sorted((x for x in found if x[1].end > start), key=lambda x: x[0])

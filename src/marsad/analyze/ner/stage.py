@@ -35,10 +35,23 @@ def sentence_groups(analysis: Analysis) -> list[list[Token]]:
     return groups
 
 
+# a "sentence" longer than this (a text with no punctuation at all) is tagged in pieces:
+# the network's arrays grow with the longest sentence of a batch (6M tokens: 1.3 GiB
+# each), and no real sentence comes near it
+MAX_GROUP_TOKENS = 1000
+
+
+def bounded_groups(groups: list[list[Token]], limit: int = MAX_GROUP_TOKENS) -> list[list[Token]]:
+    """``groups`` with every group longer than ``limit`` tokens cut into pieces of ``limit``."""
+    if all(len(g) <= limit for g in groups):
+        return groups
+    return [g[i:i + limit] for g in groups for i in range(0, len(g), limit)]
+
+
 def find_mentions(model: NerModel, analysis: Analysis) -> list[Mention]:
     text = analysis.text
     out: list[Mention] = []
-    groups = sentence_groups(analysis)
+    groups = bounded_groups(sentence_groups(analysis))
     tagged = model.tag_with_scores_many([[t.text for t in g] for g in groups])
     for group, (labels, scores) in zip(groups, tagged):
         out.extend(mentions_from_labels(text, group, labels, model.rank, scores))
