@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from marsad.model import Event, Span
 from marsad.text.stem import stems
@@ -21,7 +22,12 @@ _STOP = {"في", "من", "علي", "الي", "عن", "مع", "ضد"}
 def _words(span: Span | None) -> set[str]:
     if span is None:
         return set()
-    return {s for s in stems(span.text) if len(s) > 1 and s not in _STOP}
+    return _text_words(span.text)
+
+
+@lru_cache(maxsize=4096)
+def _text_words(text: str) -> frozenset[str]:
+    return frozenset(s for s in stems(text) if len(s) > 1 and s not in _STOP)
 
 
 def _same(a: Span | None, b: Span | None) -> bool | None:
@@ -94,8 +100,9 @@ def merge_document(events: list[Event], text: str, *, headline_end: int = 0,
     next sentence on one agreeing thing. ``sentence_starts``: each sentence's first offset."""
     starts = sentence_starts or []
     out: list[Event] = []
+    by_type: dict[str, list[Event]] = {}  # only tellings of one type can merge
     for ev in events:
-        for kept in out:
+        for kept in by_type.get(ev.type, ()):
             headline = kept.sentence == 0 and kept.trigger.start < headline_end and not kept.mentions
             told = [kept.sentence] + [_sentence_of(m, starts) for m in kept.mentions]
             adjacent = ev.sentence - max(told) == 1
@@ -114,4 +121,5 @@ def merge_document(events: list[Event], text: str, *, headline_end: int = 0,
                 break
         else:
             out.append(ev)
+            by_type.setdefault(ev.type, []).append(ev)
     return out
