@@ -102,24 +102,23 @@ class Counted(io.RawIOBase):
         return n
 
 
-class _InflateGuard(io.RawIOBase):
+class _InflateGuard(Counted):
+    """Counts the decompressed bytes (``inflated``) and stops a stream that inflates too far."""
+
     def __init__(self, stream: BinaryIO, *, origin: str, compressed: Callable[[], int],
                  ratio: float, floor: int):
-        self._stream = stream
+        super().__init__(stream)
         self._origin = origin
         self._compressed = compressed
         self._ratio = ratio
         self._floor = floor
-        self.inflated = 0
 
-    def readable(self) -> bool:
-        return True
+    @property
+    def inflated(self) -> int:
+        return self.count
 
     def readinto(self, b: bytearray) -> int:  # type: ignore[override]
-        data = self._stream.read(len(b))
-        n = len(data)
-        b[:n] = data
-        self.inflated += n
+        n = super().readinto(b)
         if self.inflated > self._floor:
             packed = max(1, self._compressed())
             if self.inflated > self._ratio * packed:
