@@ -201,13 +201,11 @@ def cmd_eval_field(args: argparse.Namespace) -> int:
     articles, gold_path = args.field
     gold = read_field_gold(gold_path)
     pipe = _pipeline(False)
+    from marsad.progress import Progress
+
     t0 = time.perf_counter()
-
-    def progress(n: int) -> None:
-        if n % 20 == 0:
-            print(f"  {n}/{len(gold)} articles analysed ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
-
-    pairs = analyse_articles(articles, pipe, progress=progress)
+    with Progress("eval events", len(gold), "articles") as bar:
+        pairs = analyse_articles(articles, pipe, progress=lambda n: bar.update(1))
     rep = score_field(pairs, gold)
     dt = time.perf_counter() - t0
     if args.json:

@@ -46,13 +46,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     gold = args.gold or _default_gold()
     pipe = Pipeline(["ner", "link", "events"])
+    from marsad.progress import Progress
+
     t0 = time.perf_counter()
-
-    def progress(n: int) -> None:
-        if n % 50 == 0:
-            print(f"  {n} articles analysed ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
-
-    run = evaluate(gold, pipe, progress=progress)
+    with Progress("eval incidents", None, "articles") as bar:
+        run = evaluate(gold, pipe, progress=lambda n: bar.update(1))
     s = run.scores
     if args.json:
         print(json.dumps({"gold": str(gold), **s.as_dict(), "incidents": len(run.incidents)}, indent=2))
