@@ -48,6 +48,7 @@ _FILL = (
     ("source", "source_name", "source_en"), ("target", "target_name", "target_en"),
     ("location", "place", "geo_precision"), ("country",), ("date", "date_precision"), ("reporter",), ("mode",),
 )
+SAME_SENTENCE_AGREE = 1  # two clauses of one sentence: one agreeing field (مسيرة ... حيث جاب المتظاهرون)
 ADJACENT_AGREE = 1  # the next sentence usually goes on telling the same happening
 MIN_AGREE = 2  # things that must agree for two tellings to be one event
 HEADLINE_AGREE = 0  # the headline and the first body telling of its type: no conflict suffices
@@ -107,7 +108,9 @@ def merge_document(events: list[Event], text: str, *, headline_end: int = 0,
             told = [kept.sentence] + [_sentence_of(m, starts) for m in kept.mentions]
             adjacent = ev.sentence - max(told) == 1
             need = HEADLINE_AGREE if headline else (ADJACENT_AGREE if adjacent else MIN_AGREE)
-            if kept.sentence != ev.sentence and same_event(kept, ev, text, min_agree=need):
+            if kept.sentence == ev.sentence:
+                need = SAME_SENTENCE_AGREE  # two clauses of one sentence telling one happening
+            if same_event(kept, ev, text, min_agree=need):
                 kept.mentions.append(ev.trigger)
                 for group in _FILL:  # fields that belong together move together
                     if getattr(kept, group[0]) is None and getattr(ev, group[0]) is not None:
