@@ -175,6 +175,9 @@ def ingest(
         for it in fresh:
             d = it.document
             assert d is not None
+            for key in _NOTE_KEYS:  # a cut article or a dropped date is kept, and said
+                if d.meta.get(key):
+                    say(f"{it.origin}: note: {d.meta[key]}")
             try:
                 a = pipe(d) if pipe is not None else _bare(d)
             except MarsadError as exc:
@@ -210,6 +213,9 @@ def ingest(
             bar.close()
         report.seconds = time.perf_counter() - t0
     return report
+
+
+_NOTE_KEYS = ("truncated_note", "published_note")
 
 
 def cluster_stories(store: Any) -> dict[str, int]:
