@@ -24,10 +24,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from functools import cached_property, lru_cache
+from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 
 from marsad.analyze.events.view import SentenceView
+from marsad.analyze.link.kb import outlet_countries
 from marsad.model import Analysis, Entity, Mention, Span
 from marsad.text.dates import parse_published
 
@@ -60,6 +62,8 @@ class DocContext:
         self.mentions = sorted(analysis.mentions, key=lambda m: m.start)
         self._mstarts = [m.start for m in self.mentions]
         self.published = parse_published(analysis.document.published)
+        self.article_dates: Any = None  # when.ArticleDates, made the first time an event is dated
+        self.sport = False  # a sport article (the coder decides, EventCoder._is_sport_doc)
 
     @cached_property
     def body_start(self) -> int:
@@ -184,22 +188,9 @@ def leader(votes: dict[str, float], min_share: float, min_lead: float) -> str | 
     return best
 
 
-@lru_cache(maxsize=1)
-def _outlets() -> dict[str, str]:
-    from marsad.analyze.events.lexicon import resource_dir
-
-    path = resource_dir().parent / "kb" / "outlets.tsv"
-    out: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, _, cc = line.partition("\t")
-            out[key.strip().lower()] = cc.strip()
-    return out
-
-
 def outlet_country(source: str | None, url: str | None) -> str | None:
     """The home country of a local outlet (resources/kb/outlets.tsv), by source name or host."""
-    table = _outlets()
+    table = outlet_countries()
     if source and source.strip().lower() in table:
         return table[source.strip().lower()]
     if url:

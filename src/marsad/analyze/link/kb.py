@@ -144,6 +144,12 @@ def _rows(path: Path, ncols: int) -> Iterator[list[str]]:
             yield [c.strip() for c in cols]
 
 
+@lru_cache(maxsize=1)
+def outlet_countries() -> dict[str, str]:
+    """``outlets.tsv``: a local outlet's source name or host (lower case) -> its home country."""
+    return {key.lower(): cc for key, cc in _rows(kb_dir() / "outlets.tsv", 2)}
+
+
 def _split(aliases: str) -> list[str]:
     return [a.strip() for a in aliases.split("|") if a.strip()]
 
