@@ -273,7 +273,6 @@ class EventCoder:
             if any(self.lex.patterns[pid].group == "trigger" for pid, _ in hits)
         )
 
-    _sport_doc = False
     SPORT_DENSITY = 0.06  # share of words that are sport cues; sport articles measured 0.07-0.17
     SPORT_MIN = 4
 
@@ -339,7 +338,7 @@ class EventCoder:
             if t.type == "PROTEST" and any(p in v.raw(t.m.first) for p in PROTESTER_NOUNS):
                 t.source = NP(t.m.first, t.m.first, False, "protester", "CVL", fallback=True)
         trigs = [t for t in trigs if t.status not in NOT_EVENTS]
-        if self._sport_doc and not (v.has("cue:context COERCE") or _violent(v, None)):
+        if ctx.sport and not (v.has("cue:context COERCE") or _violent(v, None)):
             # sport news: matches, clubs and federations are not political actors; arrests,
             # raids and violence reported in it still are
             trigs = [t for t in trigs if t.type in ("COERCE", "PROTEST") or (t.type == "ASSAULT" and "m" not in t.flags)]
@@ -431,7 +430,7 @@ class EventCoder:
         starts = [t.start for t in tokens]
         events: list[Event] = []
         text = analysis.text
-        self._sport_doc = self._is_sport_doc(tokens)
+        ctx.sport = self._is_sport_doc(tokens)  # per document, on its context: coders are shared
         for si, s in enumerate(analysis.sentences):
             lo = bisect.bisect_left(starts, s.start)
             hi = bisect.bisect_left(starts, s.end)

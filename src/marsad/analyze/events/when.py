@@ -22,7 +22,6 @@ when the input gives none).
 from __future__ import annotations
 
 import re
-import weakref
 from datetime import date, timedelta
 from typing import Any
 
@@ -112,13 +111,13 @@ class ArticleDates:
         return max(days) if days else None
 
 
-_ARTICLES: weakref.WeakKeyDictionary[Any, ArticleDates] = weakref.WeakKeyDictionary()
-
-
 def article_dates(ctx: Any) -> ArticleDates:
-    found = _ARTICLES.get(ctx)
+    """The article's dates, computed once per document: kept on the DocContext (its
+    ``article_dates`` attribute), not in a module-level table."""
+    found = getattr(ctx, "article_dates", None)
     if found is None:
-        found = _ARTICLES[ctx] = ArticleDates(ctx)
+        found = ArticleDates(ctx)
+        ctx.article_dates = found
     return found
 
 
