@@ -20,6 +20,7 @@ knowledge base adds (entity names, multi-word names ranked as phrases) is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -202,6 +203,15 @@ def parse_query(text: str) -> Query:
     return q
 
 
+# event facet -> (case, is it valid, what a value is, how to write one)
+_EVENT_FACET_RULES: dict[str, tuple[Callable[[str], str], Callable[[str], bool], str, str]] = {
+    "type": (str.upper, lambda v: v in PLOVER_TYPES, "an event type", f"use one of {', '.join(PLOVER_TYPES)}"),
+    "status": (str.lower, lambda v: v in EVENT_STATUSES, "an event status",
+               f"use one of {', '.join(EVENT_STATUSES)}"),
+    "country": (str.upper, lambda v: bool(_COUNTRY.fullmatch(v)), "a two-letter country code", "write country:SY"),
+}
+
+
 def _filter_values(name: str, value: str) -> list[str]:
     """A filter's value(s) in canonical form, or QueryError saying how to write it."""
     if name in ("from", "to"):
@@ -216,25 +226,11 @@ def _filter_values(name: str, value: str) -> list[str]:
         return [v]
     if name not in EVENT_FACETS:
         return [value]
-    values = [v.strip() for v in value.split(",") if v.strip()]
-    if name == "type":
-        values = [v.upper() for v in values]
-        bad = [v for v in values if v not in PLOVER_TYPES]
-        if bad:
-            raise QueryError(f"type:{','.join(bad)} is not an event type",
-                             fix=f"use one of {', '.join(PLOVER_TYPES)}")
-    elif name == "status":
-        values = [v.lower() for v in values]
-        bad = [v for v in values if v not in EVENT_STATUSES]
-        if bad:
-            raise QueryError(f"status:{','.join(bad)} is not an event status",
-                             fix=f"use one of {', '.join(EVENT_STATUSES)}")
-    else:
-        values = [v.upper() for v in values]
-        bad = [v for v in values if not _COUNTRY.fullmatch(v)]
-        if bad:
-            raise QueryError(f"country:{','.join(bad)} is not a two-letter country code",
-                             fix="write country:SY")
+    case, ok, what, fix = _EVENT_FACET_RULES[name]
+    values = [case(v.strip()) for v in value.split(",") if v.strip()]
+    bad = [v for v in values if not ok(v)]
+    if bad:
+        raise QueryError(f"{name}:{','.join(bad)} is not {what}", fix=fix)
     if not values:
         raise QueryError(f"{name}: needs a value", fix=f"write {name}:VALUE")
     return values
