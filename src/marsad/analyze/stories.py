@@ -549,15 +549,7 @@ class StoryClusterer:
         b.entity_names = {e: b.entity_names[e] for e in b.entity_counts if e in b.entity_names}
         seen = {h for h, _ in b.candidates}
         b.candidates += [(h, v) for h, v in a.candidates if h not in seen]
-        norm = math.sqrt(sum(x * x for x in b.title_centroid.values())) or 1.0
-        scored = sorted(
-            ((sum(x * b.title_centroid.get(t, 0.0) for t, x in v.items()) / norm, n, h, v)
-             for n, (h, v) in enumerate(b.candidates)),
-            key=lambda q: (-q[0], q[1]),
-        )[: cfg.headline_candidates]
-        if scored:
-            b.headline, b.headline_score = scored[0][2], scored[0][0]
-            b.candidates = [(h, v) for _, _, h, v in sorted(scored, key=lambda q: q[1])]
+        self._rescore_headlines(b)
         self._index(b)
 
     def _grow(self, s: Story, art: StoryArticle) -> None:
@@ -581,6 +573,23 @@ class StoryClusterer:
             s.entity_names = {e: s.entity_names[e] for e in s.entity_counts if e in s.entity_names}
         self._pick_headline(s, art)
 
+    def _rescore_headlines(self, s: Story) -> bool:
+        """Score the candidate headlines against the sum of member headlines, keep the best
+        ``headline_candidates`` (in the order they came) and make the first the title;
+        False when there is no candidate."""
+        tc = s.title_centroid
+        norm = math.sqrt(sum(x * x for x in tc.values())) or 1.0
+        scored = sorted(
+            ((sum(x * tc.get(t, 0.0) for t, x in v.items()) / norm, n, h, v)
+             for n, (h, v) in enumerate(s.candidates)),
+            key=lambda q: (-q[0], q[1]),
+        )[: self.config.headline_candidates]
+        if not scored:
+            return False
+        s.headline, s.headline_score = scored[0][2], scored[0][0]
+        s.candidates = [(h, v) for _, _, h, v in sorted(scored, key=lambda q: q[1])]
+        return True
+
     def _pick_headline(self, s: Story, art: StoryArticle) -> None:
         """The story's title: of the member headlines kept as candidates, the one closest
         to the sum of all member headlines (the most central headline). Candidates are
@@ -599,16 +608,7 @@ class StoryClusterer:
         s.title_centroid = tc
         if art.title and all(h != art.title for h, _ in s.candidates):
             s.candidates.append((art.title, tvec))
-        norm = math.sqrt(sum(x * x for x in tc.values())) or 1.0
-        scored = sorted(
-            ((sum(x * tc.get(t, 0.0) for t, x in v.items()) / norm, n, h, v)
-             for n, (h, v) in enumerate(s.candidates)),
-            key=lambda q: (-q[0], q[1]),
-        )[: cfg.headline_candidates]
-        if scored:
-            s.headline, s.headline_score = scored[0][2], scored[0][0]
-            s.candidates = [(h, v) for _, _, h, v in sorted(scored, key=lambda q: q[1])]
-        elif s.article_count == 1:
+        if not self._rescore_headlines(s) and s.article_count == 1:
             s.headline = art.title
 
 
