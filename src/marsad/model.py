@@ -76,10 +76,20 @@ class Document:
 
     @property
     def text(self) -> str:
-        """Headline + blank line + body: the string every Analysis offset refers to."""
-        if self.title:
-            return self.title + PARAGRAPH_SEP + self.body
-        return self.body
+        """Headline + blank line + body: the string every Analysis offset refers to. Joined
+        once and kept while the headline and paragraphs stay the same objects (stages read
+        it per sentence; joining it each time made long articles quadratic)."""
+        key = (self.title, tuple(self.paragraphs))
+        cached = self.__dict__.get("_text")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = self.title + PARAGRAPH_SEP + self.body if self.title else self.body
+        self.__dict__["_text"] = (key, text)
+        return text
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to Dask workers) without the joined text: it is rebuilt on demand."""
+        return {k: v for k, v in self.__dict__.items() if k != "_text"}
 
     @property
     def body_offset(self) -> int:

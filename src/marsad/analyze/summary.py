@@ -85,7 +85,7 @@ def summary_sentences(analysis: Analysis, *, max_sentences: int = 3) -> list[int
     if not body:
         return []
     df = load_df()
-    text = analysis.text  # built once: each Document.text call joins every paragraph
+    text = analysis.text
     sents = analysis.sentences
     terms = {i: [o.stem for o in term_occurrences(text[sents[i].start:sents[i].end])] for i in body}
     cands = [i for i in body if len(terms[i]) >= MIN_WORDS] or body
