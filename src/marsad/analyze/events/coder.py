@@ -19,6 +19,7 @@ from marsad.analyze.events.casualties import Casualties, casualties
 from marsad.analyze.events.context import DocContext
 from marsad.analyze.events.forms import IMPF, PERF, analyses, norm
 from marsad.analyze.events.lexicon import Lexicon, default_lexicon
+from marsad.analyze.events.roles import RoleModel, TriggerInfo, default_role_model
 from marsad.analyze.events.scan import Match, make_tokens, scan
 from marsad.analyze.events.status import NOT_EVENTS, status_of
 from marsad.analyze.events.view import SentenceView
@@ -49,6 +50,7 @@ class Trigger:
     source: NP | None = None
     target: NP | None = None
     report: attribution.Report | None = None
+    rule_source: NP | None = None  # the rules' source, before the role model chose
 
     @property
     def verbal(self) -> bool:
@@ -219,8 +221,9 @@ def _group(v: SentenceView, trigs: list[Trigger]) -> list[Group]:
             status = "occurred"
         for g in groups:
             if g.type == t.type and g.status == status and all(
-                _compatible(v, o.source, t.source)
-                and (v.segment[o.m.first] == v.segment[t.m.first] or _same_actor(v, o.source, t.source))
+                # the rules' sources decide the grouping: the role model only chooses the roles
+                _compatible(v, o.rule_source, t.rule_source)
+                and (v.segment[o.m.first] == v.segment[t.m.first] or _same_actor(v, o.rule_source, t.rule_source))
                 for o in g.triggers
             ):
                 g.triggers.append(t)
@@ -259,8 +262,11 @@ def _best(g: Group, p: Trigger, attr: str, avoid: NP | None = None) -> NP | None
 # --- the coder -------------------------------------------------------------------------------
 
 class EventCoder:
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, roles: RoleModel | None | bool = True) -> None:
+        """``roles``: the role model (True: the shipped one; None/False: the rules alone)."""
         self.lex = lexicon or default_lexicon()
+        self.roles: RoleModel | None = default_role_model() if roles is True else (roles or None)
+        self.role_observer = None  # training: called with (ctx, v, trigger, TriggerInfo)
         _CONTEXT_TYPES.update(p.group for p in self.lex.patterns if p.group.startswith("cue:context "))
         # first words of trigger patterns: a sentence with none of them has no event to code
         self._sport_forms = frozenset(
@@ -359,10 +365,20 @@ class EventCoder:
                        and not o.source.overlaps(t.target)]
                 if gov:
                     t.source = gov[-1].source
+        for t in trigs:
+            t.rule_source = t.source
+        if self.roles is not None or self.role_observer is not None:
+            for t in trigs:
+                info = TriggerInfo(t.m, t.type, frozenset(heads), t.source, t.target,
+                                   t.report.reporter if t.report is not None else None, bool(ctx.mentions))
+                if self.role_observer is not None:
+                    self.role_observer(ctx, v, t, info)
+                if self.roles is not None:
+                    t.source, t.target = self.roles.choose(v, info)
         events = []
         for g in _group(v, trigs):
             if g.type not in _ACTORLESS_OK and not any(
-                    t.source is not None and t.source.cls != "victim" for t in g.triggers) \
+                    t.rule_source is not None and t.rule_source.cls != "victim" for t in g.triggers) \
                     and not any(t.report is not None for t in g.triggers):
                 continue  # a meeting, call or agreement with no identifiable actor is not codeable
             if g.status in PAST and is_background(dates, v, _primary(g).m.first, sent_start, sent_end, ctx):

@@ -67,6 +67,7 @@ class SentenceView:
     clause_start: list[int] = field(default_factory=list)
     segment: list[int] = field(default_factory=list)
     known: set = field(default_factory=set)  # every lexicon word form (is a peeled base a word?)
+    memo: dict = field(default_factory=dict)  # per-sentence caches of later stages (role candidates)
 
     def __post_init__(self) -> None:
         for m in self.matches:
