@@ -95,3 +95,38 @@ def test_ingest_to_a_pipe_prints_progress_lines_then_the_summary(tmp_path) -> No
                     env={"MARSAD_PROGRESS_EVERY": "0"})
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
     assert "0 new, 400 already known" in quiet.stdout
+
+
+def test_an_estimate_that_is_passed_never_shows_more_done_than_the_total() -> None:
+    clock, out = Clock(), io.StringIO()
+    p = Progress("ingest", 1, stream=out, tty=False, every=1, clock=clock)
+    p.update(1)
+    clock.t = 2.0
+    p.update(40)  # one input file held 41 documents
+    assert out.getvalue() == "ingest: 41 docs, 20.0 docs/s\n"
+    bar_out = io.StringIO()
+    with Progress("ingest", 2, stream=bar_out, tty=True) as bar:
+        bar.update(5)
+    assert "5/2" not in bar_out.getvalue()
+
+
+def test_compressed_json_lines_are_counted_line_by_line(tmp_path) -> None:
+    import gzip
+    import tarfile
+
+    from marsad.ingest import count_inputs
+
+    rows = "".join(json.dumps({"title": f"t{i}", "text": "نص"}) + "\n" for i in range(37))
+    gz = tmp_path / "a.jsonl.gz"
+    gz.write_bytes(gzip.compress(rows.encode()))
+    assert count_inputs([gz]) == 37
+    plain = tmp_path / "b.jsonl"
+    plain.write_text(rows)
+    assert count_inputs([gz, plain]) == 74
+    tar = tmp_path / "c.tar.gz"
+    with tarfile.open(tar, "w:gz") as tf:
+        tf.add(plain, arcname="b.jsonl")
+    assert count_inputs([plain, tar]) == 38  # an archive is an estimate of one
+    broken = tmp_path / "d.jsonl.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    assert count_inputs([broken]) == 1

@@ -90,6 +90,8 @@ class Progress:
         self.n += n
         now = self.clock()
         if self._bar is not None:
+            if self._bar.total is not None and self.n > self._bar.total:
+                self._bar.total = None  # an estimate passed: count on without a percentage
             self._bar.update(n)
         if self._first is None:
             self._first = (now, self.n)
@@ -109,7 +111,8 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         """The plain progress line: count (of total), rate, ETA when they are known."""
         now = self.clock() if now is None else now
-        parts = [f"{self.desc}: {self.n}/{self.total} {self.unit}" if self.total
+        known = self.total is not None and self.n <= self.total  # an estimate passed: a count only
+        parts = [f"{self.desc}: {self.n}/{self.total} {self.unit}" if known
                  else f"{self.desc}: {self.n} {self.unit}"]
         if self._first is not None:
             t0, n0 = self._first

@@ -282,19 +282,36 @@ def read_paths(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTE
                 "no such file or folder", source=given, fix="check the path"))
 
 
-def _count_file(path: Path) -> int:
-    """Results a file will give: its line count for JSON Lines, its items for a feed, its
-    members for a zip; 1 for anything that would need decompressing or parsing to know."""
+COUNT_COMPRESSED_MAX = 512 << 20  # compressed bytes worth decompressing once to count lines
+
+
+def _count_lines(f: BinaryIO) -> int:
+    n = 0
+    last = b"\n"
+    while chunk := f.read(1 << 20):
+        n += chunk.count(b"\n")
+        last = chunk[-1:]
+    return max(1, n + (last != b"\n"))
+
+
+_OPENERS: dict[str, Callable[..., BinaryIO]] = {"gzip": gzip.open, "bzip2": bz2.open, "xz": lzma.open}
+
+
+def _count_file(path: Path) -> int | None:
+    """Results a file will give: its line count for JSON Lines (also one compressed file of
+    them, decompressed once up to :data:`COUNT_COMPRESSED_MAX`), its items for a feed, its
+    members for a zip; 1 for a WARC or an archive (they would need parsing to count), and None
+    for a compressed JSON Lines file too large to count."""
     kind = kind_from_name(path.name)
     try:
         if kind == "jsonl":
-            n = 0
-            last = b"\n"
             with open(path, "rb") as f:
-                while chunk := f.read(1 << 20):
-                    n += chunk.count(b"\n")
-                    last = chunk[-1:]
-            return max(1, n + (last != b"\n"))
+                return _count_lines(f)
+        if kind in _OPENERS and kind_from_name(path.name[: path.name.lower().rfind(".")]) == "jsonl":
+            if path.stat().st_size > COUNT_COMPRESSED_MAX:
+                return None
+            with _OPENERS[kind](path, "rb") as f:
+                return _count_lines(f)
         if kind == "feed" and path.stat().st_size <= DEFAULT_MAX_BYTES:
             data = path.read_bytes()
             return max(1, data.count(b"<item") + data.count(b"<entry"))
@@ -302,16 +319,16 @@ def _count_file(path: Path) -> int:
             with zipfile.ZipFile(path) as zf:
                 return max(1, sum(1 for i in zf.infolist()
                                   if not i.is_dir() and not is_hidden(i.filename)))
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, lzma.LZMAError):
         return 1
-    return 1
+    return 1  # one document, or an archive/WARC counted as one (an estimate the bar outgrows)
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int | None:
     """About how many results :func:`read_paths` will yield, for a progress bar: exact for
     text and HTML files, JSON Lines (a line count, blank lines included) and zips of single
-    documents; close for feeds; WARC, tar and gzip inputs count as 1 each (they would have
-    to be decompressed to count). None for stdin, whose size cannot be known."""
+    documents, compressed JSON Lines; close for feeds; WARC and archives count as 1 each (an
+    estimate: the progress line drops the total once it is passed). None for stdin."""
     total = 0
     for item in paths:
         given = str(item)
@@ -322,5 +339,8 @@ def count_inputs(paths: Iterable[str | Path]) -> int | None:
             total += 1  # one error result
             continue
         for f in walk(path) if path.is_dir() else [path]:
-            total += _count_file(f)
+            n = _count_file(f)
+            if n is None:
+                return None
+            total += n
     return total
