@@ -233,3 +233,15 @@ def test_club_with_its_own_nisba_is_the_club(linker):
     a = doc("كشف أن لاعب نابولي الإيطالي حصل على ضمانات في المباراة.")
     a = link(linker, a, at(a, "نابولي", "ORG"))
     assert ids(a)["نابولي"] == "kb:napoli"
+
+
+def test_a_place_in_construct_with_a_direction_word_is_one_name_not_another_city(pipe_link=None):
+    """«ظهران الجنوب» (a border town of Asir) is not «الظهران» (Dhahran, on the Gulf)."""
+    from marsad.analyze.pipeline import Pipeline
+    from marsad.model import Document
+
+    a = Pipeline(["ner", "link"])(Document(title="", paragraphs=["سقطت قذيفة على مدينة ظهران الجنوب أمس."], language="ar"))
+    (m,) = [m for m in a.mentions if "ظهران" in m.text]
+    assert m.text == "ظهران الجنوب" and m.entity_id != "gn:107797"
+    b = Pipeline(["ner", "link"])(Document(title="", paragraphs=["افتتح المطار الجديد في الظهران أمس."], language="ar"))
+    assert any(m.entity_id == "gn:107797" for m in b.mentions)

@@ -25,6 +25,7 @@ Steps for one Analysis (compute first, write last):
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ class Linker:
             mentions, more, _ = _merge_spots(mentions, spot_clubs(text, tokens, self.kb, sports))
             spotted += more
         mentions.sort(key=lambda m: (m.start, -m.end))
+        mentions = [construct_place(text, m) for m in mentions]
 
         resolver = self.resolver
         first = [resolver.resolve(m.text, m.type) for m in mentions]
@@ -329,6 +331,24 @@ class Linker:
                 if e.kind == "country":
                     return e.country
         return None
+
+
+_CONSTRUCT_TAIL = re.compile(r"\s+(ال(?:جنوب|شمال|شرق|غرب|جنوبي[ةه]?|شمالي[ةه]?|شرقي[ةه]?|غربي[ةه]?|جديد[ةه]?|قديم[ةه]?"
+                             r"|كبرى|صغرى|عليا|سفلى))(?![\w\u0600-\u06ff])")
+
+
+def construct_place(text: str, m: Mention) -> Mention:
+    """A place name in construct with a definite direction or size word is one name
+    (ظهران الجنوب، خميس مشيط is not one): without the article, «ظهران» is not «الظهران» but
+    the head of «ظهران الجنوب». The mention takes the word, so the name is looked up whole
+    and, when the gazetteer does not know it, stays a name rather than becoming another city."""
+    if m.type != "LOC" or " " in m.text.strip() or m.text.startswith(("ال", "وال", "بال", "لل")):
+        return m
+    hit = _CONSTRUCT_TAIL.match(text, m.end)
+    if hit is None:
+        return m
+    end = hit.end(1)
+    return Mention(m.start, end, text[m.start:end], m.type, m.entity_id, m.score)
 
 
 def nisba_after(text: str, m: Mention, nisbas: list[tuple[int, int, str]],
