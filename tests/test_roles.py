@@ -74,7 +74,7 @@ def test_cross_validation_runs_on_the_corpora(capsys):
     corpus_or_skip("events-gold-dev", "arabic_events_dev.xml")
     from marsad.analyze.events.roles_train import main
 
-    assert main(["--cv-only", "--sets", "dev", "--folds", "3", "--steps", "60"]) == 0
+    assert main(["--cv-only", "--sets", "dev", "--check-sets", "", "--folds", "3", "--steps", "60"]) == 0
     out = capsys.readouterr().out
     assert "held-out choice accuracy, source" in out and "dev        cv" in out and "sentences  cv" in out
 

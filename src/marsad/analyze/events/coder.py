@@ -369,8 +369,11 @@ class EventCoder:
             t.rule_source = t.source
         if self.roles is not None or self.role_observer is not None:
             for t in trigs:
+                victims = frozenset((o.target.first, o.target.last) for o in trigs
+                                    if o.type == t.type and o.target is not None)
                 info = TriggerInfo(t.m, t.type, frozenset(heads), t.source, t.target,
-                                   t.report.reporter if t.report is not None else None, bool(ctx.mentions))
+                                   t.report.reporter if t.report is not None else None, bool(ctx.mentions),
+                                   victims)
                 if self.role_observer is not None:
                     self.role_observer(ctx, v, t, info)
                 if self.roles is not None:

@@ -53,6 +53,7 @@ class TriggerInfo:
     rule_target: NP | None
     reporter: NP | None
     ner: bool = True  # did NER run on the document (are there mentions)? Without it the rules know more
+    not_source: frozenset[tuple[int, int]] = frozenset()  # the rules' targets of its sentence's triggers of its type
 
 
 def candidates(v: SentenceView, t: TriggerInfo) -> list[NP | None]:
@@ -226,11 +227,16 @@ class RoleModel:
         picks = []
         for r, (rule, other) in enumerate(((t.rule_source, t.rule_target), (t.rule_target, t.rule_source))):
             # the rules' reading of voice stands: their target is never made the source, nor
-            # their source the target (أصيب الجندي: the wounded is not the attacker)
-            allowed = [i for i, c in enumerate(cands) if c is None or not _same(c, other)]
+            # their source the target, and the victim of one telling of the sentence is not
+            # the source of another of its type (أصيب الجندي ... خلال الاشتباكات)
+            allowed = [i for i, c in enumerate(cands) if c is None or not (
+                _same(c, other) or (r == 0 and (c.first, c.last) in t.not_source))]
             best = max(allowed, key=lambda i: scores[i][r])
             ri = next((i for i, c in enumerate(cands) if (c is None and rule is None) or _same(c, rule)), 0)
-            picks.append(cands[best] if scores[best][r] - scores[ri][r] > margin else rule)
+            if ri not in allowed:  # the rules' own pick is a victim of the sentence: not an answer
+                picks.append(cands[best])
+            else:
+                picks.append(cands[best] if scores[best][r] - scores[ri][r] > margin else rule)
         src, tgt = picks
         if src is not None and tgt is not None and src.overlaps(tgt):
             tgt = None

@@ -59,7 +59,8 @@ class ArticleSet:
 
 
 def load_sets(names: Sequence[str]) -> list[ArticleSet]:
-    """Read and analyse (NER, linking) each named set: ``dev`` or ``own-snn`` / ``own-ant``."""
+    """Read and analyse (NER, linking) each named set: ``dev`` (events-field-dev), ``train-snn``
+    / ``train-ant`` (tests/data/events/field_train) or ``own-snn`` / ``own-ant`` (the check sets)."""
     from marsad.analyze.pipeline import Pipeline, registered
     from marsad.data import corpus_path
 
@@ -70,6 +71,10 @@ def load_sets(names: Sequence[str]) -> list[ArticleSet]:
             if name == "dev":
                 base = corpus_path("events-field-dev")
                 articles, gold_path = base / "articles.jsonl", base / "gold.jsonl"
+            elif name.startswith("train-"):
+                from marsad.analyze.events.field_own import TRAIN_DIR, rebuild
+
+                articles, gold_path = rebuild(name.removeprefix("train-"), Path(tmp), ids_dir=TRAIN_DIR)
             else:
                 from marsad.analyze.events.field_own import rebuild
 
@@ -280,12 +285,14 @@ def field_scores(sets: Sequence[ArticleSet], models: dict[int, RoleModel | None]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m marsad.analyze.events.roles_train", description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="dev,own-snn,own-ant")
+    ap.add_argument("--sets", default="dev,train-snn,train-ant", help="sets to train on (cross-validated)")
+    ap.add_argument("--check-sets", default="own-snn,own-ant",
+                    help="sets never trained on: scored by the final model only")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--l2", type=float, default=10.0)  # best held-out choice accuracy of 0.1-30
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--cv-only", action="store_true")
-    ap.add_argument("--margin", type=float, default=1.0,
+    ap.add_argument("--margin", type=float, default=0.5,
                     help="the model overrides the rules only when its choice scores this much higher")
     ap.add_argument("--sentences", type=int, default=1, help="1: train on the U-PETRARCH sentences too")
     ap.add_argument("--out", default=str(model_path()))
@@ -317,9 +324,15 @@ def main(argv: list[str] | None = None) -> int:
         for label, ms in (("rules", {f: None for f in range(k)}), ("cv", models)):
             res = sentence_scores(sentences, ms, k)
             print(f"sentences  {label:6} recall {res['recall']:.3f} source {res['source']:.3f} target {res['target']:.3f}")
+    model = train(examples, l2=args.l2, steps=args.steps)
+    model.meta["margin"] = args.margin
+    if args.check_sets:
+        checks = load_sets(args.check_sets.split(","))
+        for label, m in (("rules", None), ("final", model)):
+            res = field_scores(checks, {f: m for f in range(k)}, k)
+            for s in checks:
+                print(f"{s.name:10} {label:6} " + " ".join(f"{res[s.name].get(c, 0):9.3f}" for c in cols))
     if not args.cv_only:
-        model = train(examples, l2=args.l2, steps=args.steps)
-        model.meta["margin"] = args.margin
         Path(args.out).write_text(model.to_json(), encoding="utf-8")
         print(f"wrote {args.out}: {sum(len(w) for w in model.weights.values())} weights from {len(examples)} triggers")
     return 0
