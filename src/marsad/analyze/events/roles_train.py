@@ -41,6 +41,8 @@ from marsad.analyze.events.field_eval import (
 from marsad.analyze.events.roles import ROLES, RoleModel, TriggerInfo, iter_examples, model_path
 from marsad.model import Analysis
 
+TRAIN_SETS = "dev,train-snn,train-ant,train-snn2,train-ant2,train-ant_other"  # never the check sets (own-*)
+
 
 @dataclass
 class Example:
@@ -285,7 +287,7 @@ def field_scores(sets: Sequence[ArticleSet], models: dict[int, RoleModel | None]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m marsad.analyze.events.roles_train", description=__doc__.split("\n")[0])
-    ap.add_argument("--sets", default="dev,train-snn,train-ant", help="sets to train on (cross-validated)")
+    ap.add_argument("--sets", default=TRAIN_SETS, help="sets to train on (cross-validated)")
     ap.add_argument("--check-sets", default="own-snn,own-ant",
                     help="sets never trained on: scored by the final model only")
     ap.add_argument("--folds", type=int, default=5)
