@@ -20,6 +20,7 @@ from marsad.analyze.events.context import DocContext
 from marsad.analyze.events.forms import IMPF, PERF, analyses, norm
 from marsad.analyze.events.lexicon import Lexicon, default_lexicon
 from marsad.analyze.events.roles import RoleModel, TriggerInfo, default_role_model
+from marsad.analyze.events.rowcheck import RowCheck, default_row_check
 from marsad.analyze.events.scan import Match, make_tokens, scan
 from marsad.analyze.events.status import NOT_EVENTS, status_of
 from marsad.analyze.events.view import SentenceView
@@ -262,10 +263,13 @@ def _best(g: Group, p: Trigger, attr: str, avoid: NP | None = None) -> NP | None
 # --- the coder -------------------------------------------------------------------------------
 
 class EventCoder:
-    def __init__(self, lexicon: Lexicon | None = None, roles: RoleModel | None | bool = True) -> None:
-        """``roles``: the role model (True: the shipped one; None/False: the rules alone)."""
+    def __init__(self, lexicon: Lexicon | None = None, roles: RoleModel | None | bool = True,
+                 rowcheck: RowCheck | None | bool = True) -> None:
+        """``roles``: the role model, ``rowcheck``: the last check of each row (True: the
+        shipped one; None/False: the rules alone)."""
         self.lex = lexicon or default_lexicon()
         self.roles: RoleModel | None = default_role_model() if roles is True else (roles or None)
+        self.rowcheck: RowCheck | None = default_row_check() if rowcheck is True else (rowcheck or None)
         self.role_observer = None  # training: called with (ctx, v, trigger, TriggerInfo)
         _CONTEXT_TYPES.update(p.group for p in self.lex.patterns if p.group.startswith("cue:context "))
         # first words of trigger patterns: a sentence with none of them has no event to code
@@ -460,10 +464,12 @@ class EventCoder:
                 continue
             events.extend(self.code_sentence(ctx, v, LazyDates(text, s.start, s.end, ctx.published, v),
                                              s.start, s.end))
+        headline_end = len(analysis.document.title) if analysis.document.title else 0
         if merge_mentions:
-            headline_end = len(analysis.document.title) if analysis.document.title else 0
             events = merge.merge_document(events, text, headline_end=headline_end,
                                           sentence_starts=[s.start for s in analysis.sentences])
+        if self.rowcheck is not None:
+            events = self.rowcheck.keep(analysis, events, headline_end)
         return events
 
 
