@@ -83,3 +83,30 @@ def test_cross_validation_runs_on_the_corpora(capsys):
 def test_roles_are_never_the_trigger_itself(text):
     for _t, trig, src, tgt in _roles(EventCoder(), text):
         assert src != trig and tgt != trig
+
+
+@pytest.mark.parametrize("ner", [True, False])
+def test_the_fast_scores_are_the_sums_of_the_features_weights(ner):
+    """Inference sums a phrase's own features once per sentence; training reads every feature:
+    both must give the same score to every candidate."""
+    from dataclasses import replace
+
+    from marsad.analyze.events.roles import candidates, features
+
+    model = default_role_model()
+    coder = EventCoder(roles=None)
+    seen = []
+
+    def observe(ctx, v, trig, info):
+        info = replace(info, ner=ner)
+        cands = candidates(v, info)
+        fast = model.scores(v, info, cands)
+        for c, (a, b) in zip(cands, fast, strict=True):
+            fs = features(v, info, c)
+            assert a == pytest.approx(model.score("source", fs)) and b == pytest.approx(model.score("target", fs))
+        seen.append(len(cands))
+
+    coder.role_observer = observe
+    for text in TEXTS:
+        coder.code(base_analysis(Document(title="", paragraphs=[text], language="ar")))
+    assert sum(seen) > 20

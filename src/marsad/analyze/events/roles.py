@@ -136,7 +136,15 @@ def features(v: SentenceView, t: TriggerInfo, c: NP | None) -> list[str]:
 _NONER_KEEP = ("none", "rs", "rt", "sd=", "c=", "nonactor", "q")
 
 
-def _features(v: SentenceView, t: TriggerInfo, c: NP | None) -> list[str]:
+def _side(t: TriggerInfo, c: NP) -> tuple[str, int]:
+    return ("B", t.m.first - c.last) if c.last < t.m.first else ("A", c.first - t.m.last)
+
+
+def _static(v: SentenceView, c: NP, ty: str, side: str) -> list[str]:
+    return [x.replace("{ty}", ty).replace("{side}", side) for x in _phrase_features(v, c)]
+
+
+def _features(v: SentenceView, t: TriggerInfo, c: NP | None, *, static: bool = True) -> list[str]:
     m, ty = t.m, t.type
     verbal = "V" if m.kind in (PERF, IMPF) else "N"
     f = [f"T={ty}"]
@@ -144,10 +152,7 @@ def _features(v: SentenceView, t: TriggerInfo, c: NP | None) -> list[str]:
         rs, rt = t.rule_source is None, t.rule_target is None
         return f + ["none", f"none|{ty}", f"none|{verbal}", f"none|rs={rs}", f"none|rt={rt}",
                     f"none|{ty}|rs={rs}", f"none|{ty}|rt={rt}", f"none|enc={bool(m.enc)}"]
-    if c.last < m.first:
-        side, d = "B", m.first - c.last
-    else:
-        side, d = "A", c.first - m.last
+    side, d = _side(t, c)
     b = _bucket(d)
     f += [f"s={side}", f"sd={side}{b}", f"tsd={ty}{side}{b}", f"vsd={verbal}{side}{b}", f"ts={ty}{side}",
           f"tvs={ty}{verbal}{side}"]
@@ -171,7 +176,8 @@ def _features(v: SentenceView, t: TriggerInfo, c: NP | None) -> list[str]:
     r0 = v.raw(c.first)
     if r0.startswith("و") and len(r0) > 4 and c.first not in v.agent_at and v.mention_at(c.first) is None:
         f += ["cl=و", f"cl=و|{side}"]
-    f += [x.replace("{ty}", ty).replace("{side}", side) for x in _phrase_features(v, c)]
+    if static:
+        f += _static(v, c, ty, side)
     lo, hi = (c.last + 1, m.first) if side == "B" else (m.last + 1, c.first)
     verbs = sum(1 for k in range(lo, hi) if k in v.verb_at or k in t.heads)
     f += [f"vb={min(verbs, 2)}", f"vb={min(verbs, 2)}|{side}"]
@@ -210,19 +216,43 @@ class RoleModel:
         w = self.weights[role]
         return sum(w.get(x, 0.0) for x in feats)
 
+    def _sum(self, feats: list[str]) -> tuple[float, float]:
+        both, zero = self._both, (0.0, 0.0)
+        a = b = 0.0
+        for x in feats:
+            wa, wb = both.get(x, zero)
+            a += wa
+            b += wb
+        return a, b
+
+    def scores(self, v: SentenceView, t: TriggerInfo, cands: list[NP | None]) -> list[tuple[float, float]]:
+        """(source, target) score of each candidate: the sums of :func:`features`' weights, with
+        the phrase's own features summed once per sentence, type and side."""
+        out = []
+        for c in cands:
+            if c is None:
+                out.append(self._sum(features(v, t, None)))
+                continue
+            dyn = _features(v, t, c, static=False)
+            if not t.ner:
+                dyn += [f"noner|{x}" for x in dyn if x.startswith(_NONER_KEEP)]
+            side = _side(t, c)[0]
+            key = ("roles-static", id(self), c.first, c.last, c.cls, id(c.mention), t.type, side, t.ner)
+            st = v.memo.get(key)
+            if st is None:
+                sf = _static(v, c, t.type, side)
+                if not t.ner:
+                    sf += [f"noner|{x}" for x in sf if x.startswith(_NONER_KEEP)]
+                st = v.memo[key] = self._sum(sf)
+            a, b = self._sum(dyn)
+            out.append((a + st[0], b + st[1]))
+        return out
+
     def choose(self, v: SentenceView, t: TriggerInfo) -> tuple[NP | None, NP | None]:
         """(source, target): the model's best candidate where it beats the rules' pick by the
         model's margin, else the rules' pick."""
         cands = candidates(v, t)
-        both, zero = self._both, (0.0, 0.0)
-        scores = []
-        for c in cands:
-            a = b = 0.0
-            for x in features(v, t, c):
-                wa, wb = both.get(x, zero)
-                a += wa
-                b += wb
-            scores.append((a, b))
+        scores = self.scores(v, t, cands)
         margin = float(self.meta.get("margin", 0.0))
         picks = []
         for r, (rule, other) in enumerate(((t.rule_source, t.rule_target), (t.rule_target, t.rule_source))):
