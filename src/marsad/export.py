@@ -1,4 +1,5 @@
-"""Streaming exports of documents, entities and events: JSON Lines, CSV, GeoJSON, ACLED.
+"""Streaming exports of documents, entities, events and incidents: JSON Lines, CSV, GeoJSON,
+ACLED.
 
 Each writer turns an iterator of rows (from :mod:`marsad.store.views`) into an iterator of
 text chunks, so the CLI writes them to a file and the web app streams them to the browser
@@ -35,6 +36,30 @@ still an attack someone reports); planned, threatened and denied events are left
 - ``fatalities`` is ACLED's: the number killed, **0 when the text gives no number** (ACLED
   codes unknown as 0). ``fatalities_stated`` keeps the difference — the number as the text
   states it, blank when it states none — and ``injured`` likewise.
+
+Incidents (``--what incidents``)
+--------------------------------
+An incident is one real-world happening fused from the event rows of one or more articles
+(:mod:`marsad.store.incidents_sql`). ``jsonl``, ``csv`` and ``geojson`` write the incidents
+table's columns (:data:`INCIDENT_FIELDS`); ``acled`` writes one row per incident in ACLED's
+own column layout and order (:data:`ACLED_INCIDENT_FIELDS`), then marsad's:
+
+- ``event_id_cnty``: the country code and the incident's stable id (``SA-0741a245b937a8e7``;
+  ACLED numbers events per country, an id that does not change when more articles arrive is
+  what a re-export needs);
+- ``event_date``: the day; when the reports agree only on a span of days (time_precision 2)
+  its middle day, and ``date_range`` gives the span;
+- ``disorder_type``: "Political violence" for Battles, Explosions/Remote violence and
+  Violence against civilians, "Demonstrations" for Protests and Riots, else "Strategic
+  developments"; ``event_type``/``sub_event_type`` from PLOVER type and mode (table below);
+- ``actor1``/``actor2``: the incident's actors (canonical names when linked);
+  ``assoc_actor_1`` stays blank (marsad does not code associated actors);
+- ``admin1``: the first-level region when a report's place gave one (the place dictionary
+  has none yet, so mostly blank); ``location`` the place, else the region;
+- ``source``: the outlets that reported it, ``; ``-separated; ``notes``: the lead report's
+  sentence; ``fatalities``: the best estimate (the latest report's toll), 0 when no report
+  gives one (ACLED's convention) — ``fatalities_stated``, ``fatalities_min`` and
+  ``fatalities_max`` keep what the reports say.
 
 PLOVER type and mode are mapped as follows (modes are matched by keyword, so
 ``hunger strike``, ``hunger_strike`` and ``Hunger-Strike`` are one mode):
@@ -86,7 +111,7 @@ from typing import Any
 from marsad.errors import InputError
 
 FORMATS = ("jsonl", "csv", "geojson", "acled")
-WHATS = ("documents", "entities", "events")
+WHATS = ("documents", "entities", "events", "incidents")
 
 DOCUMENT_FIELDS = (
     "id", "title", "source", "published", "url", "language", "topic", "topic_score",
@@ -110,6 +135,25 @@ ACLED_FIELDS = (
     "actor1_ar", "actor2_ar", "actor1_text", "actor2_text",
 )
 ACLED_STATUSES = ("occurred", "claimed")
+INCIDENT_FIELDS = (
+    "id", "type", "mode", "status", "actor1", "actor2", "country", "admin1", "place", "lat", "lon",
+    "geo_precision", "date", "date_precision", "date_start", "date_end", "fatalities",
+    "fatalities_range", "injured", "n_articles", "n_sources", "first_report", "last_report",
+    "sources", "lead_doc", "lead_sentence", "notes",
+)
+ACLED_INCIDENT_FIELDS = (
+    "event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "actor2", "country", "admin1", "location",
+    "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
+    "incident_id", "status", "plover_type", "plover_mode", "date_range", "fatalities_stated",
+    "fatalities_min", "fatalities_max", "injured", "n_articles", "n_sources", "first_report",
+    "last_report",
+)
+DISORDER_TYPES = {
+    "Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence", "Protests": "Demonstrations",
+    "Riots": "Demonstrations",
+}
 
 # (PLOVER type, keywords any of which the mode contains, ACLED event_type, sub_event_type);
 # the first matching line wins, a line with no keywords matches any mode.
@@ -208,6 +252,42 @@ def acled_row(ev: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _middle_day(start: str, end: str) -> str:
+    try:
+        a, b = dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10])
+    except ValueError:
+        return start
+    return dt.date.fromordinal((a.toordinal() + b.toordinal()) // 2).isoformat()
+
+
+def acled_incident_row(inc: dict[str, Any]) -> dict[str, Any]:
+    """One ACLED row from an incident (:func:`marsad.store.incidents_sql.incident_dict`)."""
+    etype, sub = acled_type(inc["type"], inc.get("mode"))
+    start, end = inc.get("date_start") or inc["date"], inc.get("date_end") or inc["date"]
+    rng = inc.get("fatalities_range") or [None, None]
+    fatalities = inc.get("fatalities")
+    return {
+        "event_id_cnty": f"{inc['country']}-{inc['id'].removeprefix('inc-')}",
+        "event_date": start if start == end else _middle_day(start, end),
+        "time_precision": TIME_PRECISION.get(inc.get("date_precision") or "", 2),
+        "disorder_type": DISORDER_TYPES.get(etype, "Strategic developments"),
+        "event_type": etype, "sub_event_type": sub,
+        "actor1": inc.get("actor1"), "assoc_actor_1": None, "actor2": inc.get("actor2"),
+        "country": inc["country"], "admin1": inc.get("admin1"),
+        "location": inc.get("place") or inc.get("admin1"),
+        "latitude": inc.get("lat"), "longitude": inc.get("lon"),
+        "geo_precision": GEO_PRECISION.get(inc.get("geo_precision") or "", 3),
+        "source": "; ".join(inc.get("sources") or ()), "notes": inc.get("notes"),
+        "fatalities": fatalities if fatalities is not None else 0,
+        "incident_id": inc["id"], "status": inc.get("status"), "plover_type": inc["type"],
+        "plover_mode": inc.get("mode"), "date_range": None if start == end else f"{start}/{end}",
+        "fatalities_stated": fatalities, "fatalities_min": rng[0], "fatalities_max": rng[1],
+        "injured": inc.get("injured"), "n_articles": inc.get("n_articles"),
+        "n_sources": inc.get("n_sources"), "first_report": inc.get("first_report"),
+        "last_report": inc.get("last_report"),
+    }
+
+
 # -- writers --------------------------------------------------------------------------------------
 def _json_default(o: Any) -> Any:
     return str(o)
@@ -295,7 +375,8 @@ def writer_for(what: str, fmt: str) -> Callable[[Iterable[dict[str, Any]]], Iter
         raise InputError(f"cannot export {what!r}", fix=f"use one of {', '.join(WHATS)}")
     if fmt not in (*FORMATS, "json"):
         raise InputError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
-    fields = {"documents": DOCUMENT_FIELDS, "entities": ENTITY_FIELDS, "events": EVENT_FIELDS}[what]
+    fields = {"documents": DOCUMENT_FIELDS, "entities": ENTITY_FIELDS, "events": EVENT_FIELDS,
+              "incidents": INCIDENT_FIELDS}[what]
     if fmt == "jsonl":
         return lambda rows: iter_jsonl(rows, fields)
     if fmt == "json":
@@ -306,8 +387,11 @@ def writer_for(what: str, fmt: str) -> Callable[[Iterable[dict[str, Any]]], Iter
         if what == "documents":
             raise InputError("documents have no coordinates", fix="export events or entities as geojson")
         return lambda rows: iter_geojson(rows, fields)
+    if what == "incidents":
+        return lambda rows: iter_csv((acled_incident_row(r) for r in rows), ACLED_INCIDENT_FIELDS)
     if what != "events":
-        raise InputError("only events have an ACLED form", fix="use --what events --format acled")
+        raise InputError("only events and incidents have an ACLED form",
+                         fix="use --what incidents --format acled (or --what events)")
     return lambda rows: iter_csv(acled_rows(rows), ACLED_FIELDS)
 
 

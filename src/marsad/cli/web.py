@@ -41,13 +41,13 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
-        "export", help="export documents, entities or events (jsonl, csv, geojson, acled)",
-        description="Stream documents, entities or events to a file (or stdout) as JSON Lines, "
-        "CSV, GeoJSON (events and entities with coordinates) or ACLED-style CSV (events). "
-        "Filters as in the API.",
+        "export", help="export documents, entities, events or incidents (jsonl, csv, geojson, acled)",
+        description="Stream documents, entities, events or incidents to a file (or stdout) as "
+        "JSON Lines, CSV, GeoJSON (events, incidents and entities with coordinates) or "
+        "ACLED-style CSV (events; incidents in ACLED's column layout). Filters as in the API.",
     )
     p.add_argument("--db", default=None, help=DB_HELP)
-    p.add_argument("--what", choices=["documents", "entities", "events"], default="events")
+    p.add_argument("--what", choices=["documents", "entities", "events", "incidents"], default="events")
     p.add_argument("--format", choices=["jsonl", "csv", "geojson", "acled"], default="jsonl")
     p.add_argument("--out", help="output file (default: stdout)")
     g = p.add_argument_group("document filters")
@@ -56,8 +56,8 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
     g.add_argument("--topic")
     g.add_argument("--lang")
     g.add_argument("--story")
-    g.add_argument("--entity", help="entity id (documents mentioning it)")
-    g = p.add_argument_group("event filters")
+    g.add_argument("--entity", help="entity id (documents mentioning it; incidents it takes part in)")
+    g = p.add_argument_group("event and incident filters")
     g.add_argument("--type", help="PLOVER type(s), comma-separated (e.g. ASSAULT,PROTEST)")
     g.add_argument("--status", help="occurred, planned, threatened, claimed, denied (comma-separated)")
     g.add_argument("--actor", help="entity id or part of the source/target text")
@@ -74,16 +74,25 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
         description="Start `marsad serve` on a free loopback port over --db (built from --n "
         "SaudiNewsNet articles when the file does not exist, or in a temporary file when "
         "--db is not given), then fire a mix of page and API requests from a second "
-        "process with --concurrency clients, bounded by --requests and --seconds.",
+        "process with --concurrency clients, bounded by --requests and --seconds. Prints p50/p95, "
+        "errors and requests/s per route group (search, article, events, other) and per kind "
+        "of request, and the server's resident memory (start, max, end, by minute).",
     )
     p.add_argument("--db", default=None, help="database to serve (built if missing)")
     p.add_argument("--n", type=int, default=30000, help="articles to load when building (default 30000)")
     p.add_argument("--input", help="a .jsonl(.gz) file to build from instead of SaudiNewsNet")
     p.add_argument("--stages", default="none", help="stages to run when building: none (default), all, or a list")
-    p.add_argument("--requests", type=int, default=3000, help="requests to send (default 3000)")
+    p.add_argument("--requests", type=int, default=3000,
+                   help="requests to send (default 3000; 0: no limit, run for --seconds)")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     p.add_argument("--seconds", type=float, default=180.0, help="stop sending after this long (default 180)")
     p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    p.add_argument("--urls", type=int, default=20000,
+                   help="distinct requests planned (default 20000), sent in turn and again from the first")
+    p.add_argument("--rss-every", type=float, default=5.0,
+                   help="sample the server's resident memory every this many seconds (default 5)")
+    p.add_argument("--json", dest="json_out", default=None, metavar="FILE",
+                   help="also write the figures (and every latency) as JSON to FILE")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(func=cmd_bench_serve)
 
@@ -168,10 +177,16 @@ def choose_port(host: str, port: int | None, default: int = DEFAULT_PORT) -> int
 def export_rows(store, args: argparse.Namespace):
     from marsad.store import views
 
-    if args.what == "events":
-        return views.iter_events(store, views.event_filter(
-            type=args.type, status=args.status, actor=args.actor, country=args.country,
-            date_from=args.date_from, date_to=args.date_to, bbox=args.bbox))
+    if args.what in ("events", "incidents"):
+        f = views.event_filter(
+            type=args.type, status=args.status, country=args.country,
+            actor=args.actor or (args.entity if args.what == "incidents" else None),
+            date_from=args.date_from, date_to=args.date_to, bbox=args.bbox)
+        if args.what == "incidents":
+            from marsad.store.incidents_sql import iter_incidents
+
+            return iter_incidents(store, f)
+        return views.iter_events(store, f)
     if args.what == "entities":
         return views.iter_entities(store, views.entity_filter(q=args.name, type=args.type, country=args.country))
     return views.iter_documents(store, views.doc_filter(
@@ -229,8 +244,10 @@ def _build_db(db: Path, args: argparse.Namespace) -> None:
     print(f"  {report.summary()} in {time.perf_counter() - t0:.0f}s", flush=True)
 
 
-def _plan(db: str, seed: int) -> list[tuple[str, str]]:
-    """A mix of page and API requests over real ids and words of the database."""
+def _plan(db: str, seed: int, n: int = 20000) -> list[tuple[str, str]]:
+    """``n`` page and API requests over real ids and words of the database: search
+    (words from 2,000 titles, next pages, filters), articles, events (filters, pages, the
+    map's points), entities, stories, sources and stats."""
     from urllib.parse import quote
 
     import marsad
@@ -238,27 +255,46 @@ def _plan(db: str, seed: int) -> list[tuple[str, str]]:
 
     rng = random.Random(seed)
     with marsad.open(db, readonly=True) as store:
-        docs = [r["id"] for r in store.fetchall("SELECT id FROM documents ORDER BY random() LIMIT 400")]
-        titles = [r["title"] for r in store.fetchall("SELECT title FROM documents ORDER BY random() LIMIT 400")]
+        docs = [r["id"] for r in store.fetchall("SELECT id FROM documents ORDER BY random() LIMIT 3000")]
+        titles = [r["title"] for r in store.fetchall("SELECT title FROM documents ORDER BY random() LIMIT 2000")]
         ents = [r["entity_id"] for r in store.fetchall(
             "SELECT entity_id, COUNT(*) AS n FROM mentions WHERE entity_id IS NOT NULL "
             "GROUP BY entity_id ORDER BY n DESC LIMIT 200")]
         types = [r["type"] for r in store.fetchall("SELECT DISTINCT type FROM events")]
+        countries = [r["country"] for r in store.fetchall(
+            "SELECT country, COUNT(*) AS n FROM events WHERE country IS NOT NULL "
+            "GROUP BY country ORDER BY n DESC LIMIT 20")]
         sources = [r["source"] for r in store.fetchall(
             "SELECT DISTINCT source FROM documents WHERE source IS NOT NULL LIMIT 20")]
+        months = [r["m"] for r in store.fetchall(
+            "SELECT DISTINCT substr(published, 1, 7) AS m FROM documents WHERE published IS NOT NULL "
+            "ORDER BY m DESC LIMIT 12")]
     vocab = [w for t in titles for w in words(t) if len(w) >= 4 and w.isalpha()]
     rng.shuffle(vocab)
-    vocab = list(dict.fromkeys(vocab))[:300] or ["الملك"]
+    vocab = list(dict.fromkeys(vocab))[:2000] or ["الملك"]
+    docs = docs or ["none"]
     mix: list[tuple[str, int]] = [
         ("page:search", 22), ("api:search", 14), ("page:article", 18), ("api:document", 8),
-        ("page:events", 5), ("api:events", 5), ("page:home", 3), ("page:sources", 2),
-        ("page:stories", 2), ("api:stats", 2), ("page:search-filter", 6),
+        ("page:events", 5), ("api:events", 5), ("api:events-geojson", 2), ("page:home", 3),
+        ("page:sources", 2), ("page:stories", 2), ("api:stats", 2), ("page:search-filter", 6),
     ]
     if ents:
         mix += [("page:entity", 8), ("api:entity-network", 3), ("page:entities", 2)]
     kinds = [k for k, w in mix for _ in range(w)]
+
+    def event_params() -> str:
+        p = []
+        if types and rng.random() < .5:
+            p.append(f"type={rng.choice(types)}")
+        if countries and rng.random() < .2:
+            p.append(f"country={rng.choice(countries)}")
+        if months and rng.random() < .2:
+            m = rng.choice(months)
+            p.append(f"from={m}&to={m}")
+        return "&".join(p)
+
     urls = []
-    for i in range(2000):
+    for _ in range(n):
         k = rng.choice(kinds)
         w = quote(rng.choice(vocab))
         if k == "page:search":
@@ -267,15 +303,21 @@ def _plan(db: str, seed: int) -> list[tuple[str, str]]:
             src = quote(f'source:"{rng.choice(sources)}"') if sources else ""
             u = f"/?q={w}+{src}&from=2015-01-01"
         elif k == "api:search":
-            u = f"/api/search?q={w}&limit=20"
+            u = f"/api/search?q={w}&limit=20" + ("&facets=true" if rng.random() < .2 else "")
         elif k == "page:article":
             u = f"/article/{quote(rng.choice(docs))}"
         elif k == "api:document":
             u = f"/api/documents/{quote(rng.choice(docs))}"
         elif k == "page:events":
-            u = "/events" + (f"?type={rng.choice(types)}" if types and rng.random() < .5 else "")
+            p = event_params()
+            page = rng.choice([1, 1, 1, 2])
+            u = "/events" + (f"?{p}&page={page}" if p else f"?page={page}")
         elif k == "api:events":
-            u = "/api/events?limit=50" + (f"&type={rng.choice(types)}" if types else "")
+            p = event_params()
+            u = f"/api/events?limit=50&offset={rng.choice([0, 0, 50])}" + (f"&{p}" if p else "")
+        elif k == "api:events-geojson":
+            p = event_params()
+            u = "/api/events/geojson" + (f"?{p}" if p else "")
         elif k == "page:home":
             u = "/"
         elif k == "page:sources":
@@ -294,17 +336,13 @@ def _plan(db: str, seed: int) -> list[tuple[str, str]]:
     return urls
 
 
-def _pct(xs: list[float], p: float) -> float:
-    s = sorted(xs)
-    if not s:
-        return 0.0
-    k = max(0, min(len(s) - 1, round(p / 100 * len(s) + 0.5) - 1))
-    return s[k]
-
-
 def cmd_bench_serve(args: argparse.Namespace) -> int:
     import httpx
 
+    from marsad.web.loadstats import RssSampler, report_lines, rss_summary, wait_until_settled
+
+    if args.urls < 1:
+        raise InputError(f"--urls {args.urls} is out of range", fix="plan at least 1 request")
     tmpdir = None
     if args.db:
         db = Path(args.db)
@@ -322,6 +360,7 @@ def cmd_bench_serve(args: argparse.Namespace) -> int:
          "--workers", str(args.workers)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
+    sampler = RssSampler(server.pid, every=args.rss_every)
     try:
         deadline = time.time() + 60
         while True:
@@ -337,16 +376,21 @@ def cmd_bench_serve(args: argparse.Namespace) -> int:
                 raise StoreError("the server did not answer within 60 s")
             time.sleep(0.2)
         n_docs = httpx.get(base + "/api/health", timeout=5, trust_env=False).json()["documents"]
+        # the server warms its caches in a thread after it answers: memory "at start" is
+        # read once that is over
+        wait_until_settled(server.pid)
         plan = {"base": base, "requests": args.requests, "concurrency": args.concurrency,
-                "seconds": args.seconds, "warmup": 40, "urls": _plan(str(db), args.seed)}
+                "seconds": args.seconds, "warmup": 40, "urls": _plan(str(db), args.seed, args.urls)}
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
             json.dump(plan, f)
             plan_path = f.name
+        sampler.start()
         try:
             out = subprocess.run([sys.executable, "-m", "marsad.web.loadgen", plan_path],
                                  capture_output=True, text=True, timeout=args.seconds + 120, env=env,
                                  check=False)
         finally:
+            sampler.stop()
             os.unlink(plan_path)
         if out.returncode != 0:
             raise StoreError(f"the load generator failed: {out.stderr.strip()[-800:]}")
@@ -359,17 +403,27 @@ def cmd_bench_serve(args: argparse.Namespace) -> int:
             server.kill()
         if tmpdir is not None:
             tmpdir.cleanup()
-    lat = res["latencies"]
-    every = [x for v in lat.values() for x in v]
+    rss = rss_summary(sampler.samples)
+    n_req = sum(len(v) for v in res["latencies"].values())
     print(f"bench serve: {db if args.db else 'temporary database'} ({n_docs} documents), "
-          f"{len(every)} requests from a second process, {res['concurrency']} concurrent clients, "
+          f"{n_req} requests from a second process, {res['concurrency']} concurrent clients, "
           f"{args.workers} server process(es), {res['elapsed']:.1f}s")
-    print(f"  all: p50 {_pct(every, 50) * 1000:.1f} ms · p95 {_pct(every, 95) * 1000:.1f} ms · "
-          f"max {max(every, default=0) * 1000:.0f} ms · {len(every) / res['elapsed']:.1f} requests/s")
-    for kind in sorted(lat):
-        xs = lat[kind]
-        print(f"  {kind:22s} n={len(xs):5d}  p50 {_pct(xs, 50) * 1000:7.1f} ms  p95 {_pct(xs, 95) * 1000:7.1f} ms")
+    for line in report_lines(res, rss):
+        print(line)
     print(f"  status codes: {dict(sorted(res['status'].items()))}")
     for e in res.get("errors", []):
         print(f"  error: {e}")
+    if args.json_out:
+        from dataclasses import asdict
+
+        from marsad.web.loadstats import latency_rows
+
+        every, groups, kinds = latency_rows(res)
+        Path(args.json_out).write_text(json.dumps({
+            "database": str(db), "documents": n_docs, "concurrency": res["concurrency"],
+            "workers": args.workers, "elapsed": res["elapsed"], "all": asdict(every),
+            "groups": [asdict(r) for r in groups], "kinds": [asdict(r) for r in kinds],
+            "status": res["status"], "rss_samples": sampler.samples,
+            "rss": asdict(rss) if rss else None, "series": res.get("series", []),
+        }), encoding="utf-8")
     return 0 if all(str(k) == "200" for k in res["status"]) else 1

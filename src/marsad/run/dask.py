@@ -155,7 +155,7 @@ def ingest_dask(
     With ``stories`` (and analysis on), new articles are folded into stories at the end,
     on the client, exactly as the in-process engine does."""
     from marsad.analyze.pipeline import default_pipeline, registered
-    from marsad.run.inprocess import cluster_stories
+    from marsad.run.inprocess import cluster_stories, fuse_incidents
 
     paths = list(paths)
     off = tuple(sorted(set(disable)))
@@ -182,6 +182,7 @@ def ingest_dask(
                 bar.close()
     if stories and analyze and default_pipeline(disable=off).names:  # catches up, as in-process
         report.stories = cluster_stories(store)
+    report.incidents = fuse_incidents(store)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -28,6 +28,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     stories: dict[str, int] = field(default_factory=dict)  # clustering after the ingest
+    incidents: dict[str, int] = field(default_factory=dict)  # fusion of articles stored before incidents
 
     def count_written(self, results: Iterable[Any]) -> None:
         """Count a written batch's WriteResults as new or already known."""
@@ -59,6 +60,9 @@ class IngestReport:
             earlier = self.stories["articles"] - self.new
             if earlier > 0:
                 line += f" (with {earlier} articles an earlier run left without a story)"
+        if self.incidents.get("articles"):
+            line += (f"; incidents: {self.incidents['articles']} earlier articles fused "
+                     f"({self.incidents['new_incidents']} new incidents)")
         return line
 
 
@@ -208,6 +212,7 @@ def ingest(
             if bar and report.new:
                 bar.note(f"grouping {report.new} new articles into stories …")
             report.stories = cluster_stories(store)
+        report.incidents = fuse_incidents(store)
     finally:
         if bar:
             bar.close()
@@ -229,6 +234,17 @@ def cluster_stories(store: Any) -> dict[str, int]:
     from marsad.store.stories_sql import cluster_unassigned
 
     return cluster_unassigned(store)
+
+
+def fuse_incidents(store: Any) -> dict[str, int]:
+    """Fuse the articles waiting in ``incident_pending``: those a database held when it was
+    migrated to incidents (schema 6). New articles need no call: ``store.add`` fuses them as
+    it writes them (:mod:`marsad.store.incidents_sql`). A no-op read when nothing waits."""
+    if not hasattr(store, "transaction"):
+        return {}
+    from marsad.store.incidents_sql import fuse_pending
+
+    return fuse_pending(store).as_dict()
 
 
 def _bare(d: Document) -> Any:

@@ -108,6 +108,43 @@ class Store(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- incidents (the events of many articles fused; :mod:`marsad.store.incidents_sql`) ----
+    # ``filters`` is the events' filter (:func:`marsad.store.views.event_filter`: type,
+    # status, actor = entity id or actor text, country, date_from/date_to overlapping the
+    # incident's dates, bbox, doc); None = every incident.
+    def incidents(self, filters: Any = None, *, limit: int = 50, offset: int = 0,
+                  min_sources: int = 1) -> list[dict[str, Any]]:
+        """A page of incidents, latest first (then the most reported): the columns of the
+        ``incidents`` table with ``sources`` a list of outlets and ``fatalities_range``
+        [min, max] (or None); ``min_sources`` keeps those at least that many outlets reported."""
+        from marsad.store.incidents_sql import list_incidents
+
+        return list_incidents(self, filters, limit=limit, offset=offset, min_sources=min_sources)
+
+    def count_incidents(self, filters: Any = None, *, min_sources: int = 1) -> int:
+        from marsad.store.incidents_sql import count_incidents
+
+        return count_incidents(self, filters, min_sources=min_sources)
+
+    def incident(self, incident_id: str) -> dict[str, Any] | None:
+        """One incident (as :meth:`incidents` gives it) with ``reports``: every fused event
+        row, earliest first, with its article's title and url; None if there is none."""
+        from marsad.store.incidents_sql import get_incident
+
+        return get_incident(self, incident_id)
+
+    def entity_incidents(self, entity_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest incidents an entity takes part in (a report's source, target or place)."""
+        from marsad.store.incidents_sql import entity_incidents
+
+        return entity_incidents(self, entity_id, limit=limit)
+
+    def document_incidents(self, doc_id: str) -> list[dict[str, Any]]:
+        """The incidents an article reports."""
+        from marsad.store.incidents_sql import document_incidents
+
+        return document_incidents(self, doc_id)
+
     def ingest(self, inputs: Iterable[Any], **options: Any) -> Any:
         """Read, analyse and store ``inputs`` (paths, Documents or raw strings); see
         :func:`marsad.run.inprocess.ingest`."""

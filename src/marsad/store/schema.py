@@ -7,7 +7,7 @@ live with each backend.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -148,4 +148,86 @@ EVENT_COLUMNS_V5 = (
 )
 _V5 = [f"ALTER TABLE events ADD COLUMN {name} {kind}" for name, kind in EVENT_COLUMNS_V5]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+# version 6: incidents, the events of many articles fused into one record per happening
+# (:mod:`marsad.store.incidents_sql` says how they are kept up to date). ``incident_reports``
+# holds each fused event row with what fusion needs to rebuild its incident (the event as
+# JSON); ``incident_index`` the (type, country, week) keys an incident is found under, so a
+# new article loads only the incidents of its weeks; ``incident_pending`` the articles stored
+# before this version, fused by the next ingest or ``marsad incidents``.
+_V6 = [
+    """CREATE TABLE IF NOT EXISTS incidents (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        mode TEXT,
+        status TEXT NOT NULL,
+        actor1 TEXT,
+        actor2 TEXT,
+        country TEXT NOT NULL,
+        admin1 TEXT,
+        place TEXT,
+        lat REAL,
+        lon REAL,
+        geo_precision TEXT NOT NULL,
+        date TEXT NOT NULL,
+        date_precision TEXT NOT NULL,
+        date_start TEXT NOT NULL,
+        date_end TEXT NOT NULL,
+        fatalities INTEGER,
+        fatalities_min INTEGER,
+        fatalities_max INTEGER,
+        injured INTEGER,
+        n_articles INTEGER NOT NULL,
+        n_sources INTEGER NOT NULL,
+        first_report TEXT,
+        last_report TEXT,
+        sources TEXT NOT NULL DEFAULT '[]',
+        lead_doc TEXT,
+        lead_sentence INTEGER,
+        notes TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS incidents_date ON incidents(date_start, date_end)",
+    "CREATE INDEX IF NOT EXISTS incidents_type ON incidents(type, country)",
+    "CREATE INDEX IF NOT EXISTS incidents_country ON incidents(country)",
+    "CREATE INDEX IF NOT EXISTS incidents_seq ON incidents(seq)",
+    """CREATE TABLE IF NOT EXISTS incident_reports (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        trig_start INTEGER NOT NULL,
+        trig_end INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        incident_id TEXT NOT NULL,
+        member INTEGER NOT NULL,
+        source TEXT,
+        published TEXT,
+        sentence INTEGER NOT NULL,
+        is_lead INTEGER,
+        text TEXT,
+        trigger_text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        date TEXT,
+        place TEXT,
+        fatalities INTEGER,
+        source_entity TEXT,
+        target_entity TEXT,
+        place_entity TEXT,
+        event TEXT NOT NULL,
+        PRIMARY KEY (doc_id, trig_start, trig_end, type)
+    )""",
+    "CREATE INDEX IF NOT EXISTS incident_reports_incident ON incident_reports(incident_id, member)",
+    "CREATE INDEX IF NOT EXISTS incident_reports_source ON incident_reports(source_entity)",
+    "CREATE INDEX IF NOT EXISTS incident_reports_target ON incident_reports(target_entity)",
+    "CREATE INDEX IF NOT EXISTS incident_reports_place ON incident_reports(place_entity)",
+    """CREATE TABLE IF NOT EXISTS incident_index (
+        type TEXT NOT NULL,
+        country TEXT NOT NULL,
+        week INTEGER NOT NULL,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (type, country, week, incident_id)
+    )""",
+    """CREATE TABLE IF NOT EXISTS incident_pending (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE
+    )""",
+    "INSERT INTO incident_pending (doc_id) SELECT id FROM documents",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}

@@ -186,7 +186,9 @@ class SQLStore(Store):
         batch = list(analyses)
         try:
             with self.transaction() as tx:
-                return [self._write_one(tx, a) for a in batch]
+                results = [self._write_one(tx, a) for a in batch]
+                self._fuse_incidents(tx, [a for a, r in zip(batch, results, strict=True) if r.new])
+                return results
         except StoreError:
             raise
         except Exception as exc:
@@ -196,6 +198,14 @@ class SQLStore(Store):
 
     @abstractmethod
     def _is_db_error(self, exc: Exception) -> bool: ...
+
+    def _fuse_incidents(self, tx: Tx, written: list[Analysis]) -> None:
+        """Fuse the events of the documents just written into the stored incidents, in
+        their transaction (:mod:`marsad.store.incidents_sql` says why here)."""
+        if written:
+            from marsad.store.incidents_sql import fuse_analyses
+
+            fuse_analyses(tx, written, db=self.url)
 
     def _write_one(self, tx: Tx, a: Analysis) -> WriteResult:
         d = a.document

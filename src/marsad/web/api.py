@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Body, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 import marsad
 from marsad import export
@@ -204,7 +204,7 @@ def entity_network(request: Request, entity_id: str = Path(..., max_length=300),
     """The entities most often named together with this one (the ``size`` strongest), how
     many reports each pair shares, and how many neighbours there are in all (``available``)."""
     store = reader(request)
-    if views.get_entity(store, entity_id) is None:
+    if not views.entity_exists(store, entity_id):
         raise not_found(f"entity {entity_id}")
     net = state(request).cached(("net", entity_id, size), lambda: views.cooccurrence(store, entity_id, size=size))
     return JSONResponse(net.to_dict())
@@ -214,7 +214,7 @@ def entity_places(request: Request, entity_id: str = Path(..., max_length=300)) 
     """GeoJSON of where the entity is, with support: itself, its country, the places of its
     events, and places named close to it in two or more separate reports (``kind``)."""
     store = reader(request)
-    if views.get_entity(store, entity_id) is None:
+    if not views.entity_exists(store, entity_id):
         raise not_found(f"entity {entity_id}")
     feats = []
     for p in state(request).cached(("places", entity_id), lambda: views.entity_places(store, entity_id)):
@@ -255,7 +255,9 @@ def events(
     store = reader(request)
     f = filter_from_request(request)
     total = st.cached(("events_n", f), lambda: views.count_events(store, f))
-    return paged(request, views.list_events(store, f, limit=limit, offset=offset), total, limit, offset)
+    rows = st.cached(("events_list", f, limit, offset),
+                     lambda: views.list_events(store, f, limit=limit, offset=offset), bucket="pages")
+    return paged(request, rows, total, limit, offset)
 
 
 def events_timeline(
@@ -284,15 +286,79 @@ def events_geojson(
     date_to: str | None = DATE_TO,
     bbox: str | None = _EVENT_PARAMS["bbox"],
     limit: int = Query(5000, ge=1, le=20000, description="at most this many points (newest first)"),
-) -> JSONResponse:
+) -> Response:
     """Geocoded events as GeoJSON points, for the map."""
     store = reader(request)
     f = filter_from_request(request)
-    rows = state(request).cached(("points", f, limit), lambda: views.event_points(store, f, limit=limit))
-    feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-              "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}} for r in rows]
-    return JSONResponse({"type": "FeatureCollection", "features": feats, "truncated": len(rows) >= limit},
-                        media_type="application/geo+json")
+
+    def render() -> bytes:  # cached as the bytes sent: 5,000 points take longer to encode than to read
+        rows = views.event_points(store, f, limit=limit)
+        feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                  "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}} for r in rows]
+        return bytes(JSONResponse({"type": "FeatureCollection", "features": feats,
+                                   "truncated": len(rows) >= limit}).body)
+
+    return Response(state(request).cached(("points", f, limit), render, bucket="points"),
+                    media_type="application/geo+json")
+
+
+# -- incidents -----------------------------------------------------------------------------------
+def _incident_filter(request: Request) -> views.EventFilter:
+    """The events' filters read from the query string, for incidents (``entity`` is a synonym
+    of ``actor``)."""
+    qp = request.query_params
+    return views.event_filter(
+        type=qp.getlist("type") or None, status=qp.getlist("status") or None,
+        actor=qp.get("actor") or qp.get("entity"), country=qp.getlist("country") or None,
+        date_from=qp.get("from"), date_to=qp.get("to"), bbox=qp.get("bbox") or None,
+        doc=qp.get("doc"),
+    )
+
+
+_INCIDENT_PARAMS = {
+    "status": Query(None, description="occurred or claimed"),
+    "entity": Query(None, max_length=200, description="entity id (as actor)"),
+    "doc": Query(None, max_length=200, description="only incidents this document reports"),
+    "min_sources": Query(1, ge=1, le=1000, description="only incidents this many outlets reported"),
+}
+
+
+def incidents(
+    request: Request,
+    type_: list[str] | None = _EVENT_PARAMS["type_"],
+    status: list[str] | None = _INCIDENT_PARAMS["status"],
+    actor: str | None = _EVENT_PARAMS["actor"],
+    entity: str | None = _INCIDENT_PARAMS["entity"],
+    country: list[str] | None = _EVENT_PARAMS["country"],
+    date_from: str | None = DATE_FROM,
+    date_to: str | None = DATE_TO,
+    bbox: str | None = _EVENT_PARAMS["bbox"],
+    doc: str | None = _INCIDENT_PARAMS["doc"],
+    min_sources: int = _INCIDENT_PARAMS["min_sources"],
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+) -> JSONResponse:
+    """Incidents: the events of many articles fused into one record per happening (latest
+    first), filtered like events; from/to keep incidents whose dates overlap the range."""
+    from marsad.store.incidents_sql import count_incidents, list_incidents
+
+    st = state(request)
+    store = reader(request)
+    f = _incident_filter(request)
+    total = st.cached(("incidents_n", f, min_sources),
+                      lambda: count_incidents(store, f, min_sources=min_sources))
+    rows = list_incidents(store, f, limit=limit, offset=offset, min_sources=min_sources)
+    return paged(request, rows, total, limit, offset)
+
+
+def incident(request: Request, incident_id: str = Path(..., max_length=100)) -> JSONResponse:
+    """One incident with all its reports (article, sentence, trigger)."""
+    from marsad.store.incidents_sql import get_incident
+
+    d = get_incident(reader(request), incident_id)
+    if d is None:
+        raise not_found(f"incident {incident_id}")
+    return JSONResponse(d)
 
 
 # -- stories and sources ---------------------------------------------------------------------------
@@ -325,6 +391,10 @@ def _export_source(store: Any, request: Request, what: str) -> Any:
     qp = request.query_params
     if what == "events":
         return views.iter_events(store, filter_from_request(request))
+    if what == "incidents":
+        from marsad.store.incidents_sql import iter_incidents
+
+        return iter_incidents(store, _incident_filter(request))
     if what == "entities":
         return views.iter_entities(store, views.entity_filter(
             q=qp.get("q"), type=qp.get("type"), country=qp.get("country")))
@@ -335,7 +405,7 @@ def _export_source(store: Any, request: Request, what: str) -> Any:
 
 
 def export_rows(request: Request, what: str, fmt: str) -> StreamingResponse:
-    """Stream documents, entities or events as csv, json, jsonl, geojson or acled, with the
+    """Stream documents, entities, events or incidents as csv, json, jsonl, geojson or acled, with the
     same filters as the matching list endpoint."""
     write = export.writer_for(what, fmt)
     # a store of its own: the stream outlives this call and may be read from other threads
@@ -369,10 +439,12 @@ def export_rows(request: Request, what: str, fmt: str) -> StreamingResponse:
 
 def export_endpoint(
     request: Request,
-    what: str = Path(..., pattern="^(documents|entities|events)$", description="documents, entities or events"),
+    what: str = Path(..., pattern="^(documents|entities|events|incidents)$",
+                     description="documents, entities, events or incidents"),
     format_: str = Query("csv", alias="format", pattern="^(csv|json|jsonl|geojson|acled)$"),
 ) -> StreamingResponse:
-    """Export the filtered set (filters as in /api/documents, /api/entities, /api/events)."""
+    """Export the filtered set (filters as in /api/documents, /api/entities, /api/events,
+    /api/incidents)."""
     return export_rows(request, what, format_)
 
 

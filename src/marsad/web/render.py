@@ -16,8 +16,8 @@ from marsad.web import i18n
 from marsad.web.palette import ENTITY_COLORS, TYPE_COLORS, type_color
 from marsad.web.safety import safe_url, wikidata_url
 
-NAV = (("search", "/"), ("events", "/events"), ("entities", "/entities"), ("stories", "/stories"),
-       ("sources", "/sources"), ("ingest", "/ingest"), ("api", "/docs"))
+NAV = (("search", "/"), ("events", "/events"), ("incidents", "/incidents"), ("entities", "/entities"),
+       ("stories", "/stories"), ("sources", "/sources"), ("ingest", "/ingest"), ("api", "/docs"))
 
 
 def templates_dir() -> str:

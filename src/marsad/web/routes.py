@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marsad.web import api, docs
-from marsad.web.pages import article, entity, events, ingest, search, sources, stories
+from marsad.web.pages import article, entity, events, incidents, ingest, search, sources, stories
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ PAGES = [
     Route("/entities", entity.entities_page, name="entities"),
     Route("/entity/{entity_id}", entity.entity_page, name="entity"),
     Route("/events", events.events_page, name="events"),
+    Route("/incidents", incidents.incidents_page, name="incidents"),
+    Route("/incidents/{incident_id}", incidents.incident_page, name="incident"),
     Route("/stories", stories.stories_page, name="stories"),
     Route("/story/{story_id}", stories.story_page, name="story"),
     Route("/sources", sources.sources_page, name="sources"),
@@ -49,6 +51,9 @@ API = [
     Route("/api/events", api.events, api=True, tag="events"),
     Route("/api/events/timeline", api.events_timeline, api=True, tag="events"),
     Route("/api/events/geojson", api.events_geojson, api=True, tag="events"),
+    Route("/api/incidents", api.incidents, api=True, tag="incidents"),
+    Route("/api/incidents/geojson", incidents.incidents_geojson, api=True, tag="incidents"),
+    Route("/api/incidents/{incident_id}", api.incident, api=True, tag="incidents"),
     Route("/api/stories", api.stories, api=True, tag="stories"),
     Route("/api/stories/{story_id}", api.story, api=True, tag="stories"),
     Route("/api/sources", api.sources, api=True, tag="documents"),

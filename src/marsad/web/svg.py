@@ -5,6 +5,7 @@ Every text that goes into the SVG is escaped with markupsafe; numbers are format
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -18,10 +19,11 @@ def _num(x: float) -> str:
 
 def stacked_bars(
     series: dict[str, Any], *, width: int = 900, height: int = 200, label_of=lambda k: k,
-    color_of=type_color, css_class: str = "chart",
+    color_of=type_color, css_class: str = "chart", href_of: Callable[[int], str] | None = None,
 ) -> Markup:
     """A stacked bar chart of ``{"periods": [...], "series": {key: [n, ...]}}`` (the output
-    of :func:`marsad.store.views.bucket_series`). Each bar has a <title> tooltip."""
+    of :func:`marsad.store.views.bucket_series`). Each bar has a <title> tooltip; with
+    ``href_of``, the bars of period ``i`` link to ``href_of(i)`` (e.g. the data of that period)."""
     periods: list[str] = series.get("periods") or []
     data: dict[str, list[int]] = series.get("series") or {}
     if not periods or not data:
@@ -52,6 +54,8 @@ def stacked_bars(
     for i, period in enumerate(periods):
         y = pad_t + plot_h
         x = pad_l + step * i + (step - bar_w) / 2
+        if href_of is not None:
+            parts.append(f'<a href="{escape(href_of(i))}">')
         for key, values in data.items():
             n = values[i]
             if not n:
@@ -63,5 +67,7 @@ def stacked_bars(
                 f'fill="{escape(color_of(key))}" class="bar"><title>{escape(period)} · '
                 f"{escape(label_of(key))}: {n}</title></rect>"
             )
+        if href_of is not None:
+            parts.append("</a>")
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -11,6 +11,7 @@ from marsad.store import views
 from marsad.web import i18n
 from marsad.web.errors import not_found
 from marsad.web.pages.common import pager, reader, state
+from marsad.web.pages.incidents import with_dating
 from marsad.web.render import lang_of, page
 from marsad.web.svg import stacked_bars
 
@@ -39,7 +40,8 @@ def entities_page(
 def entity_page(request: Request, entity_id: str = Path(..., max_length=300)) -> HTMLResponse:
     st = state(request)
     store = reader(request)
-    ent = views.get_entity(store, entity_id)
+    # (counting a much-named entity's mentions reads thousands of rows: cached, per generation)
+    ent = st.cached(("entity", entity_id), lambda: views.get_entity(store, entity_id))
     if ent is None:
         raise not_found(f"entity {entity_id}")
     lang = lang_of(request)
@@ -49,7 +51,11 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=300)) ->
     return page(
         request, "entity.html", title=ent["name_ar"], ent=ent, chart=chart,
         bucket=timeline.get("bucket"),
-        docs=views.entity_documents(store, entity_id, limit=20),
-        events=views.entity_events(store, entity_id, limit=20),
+        # (its events: source or target, a scan of the events table; cached like the timeline)
+        docs=st.cached(("entity_docs", entity_id), lambda: views.entity_documents(store, entity_id, limit=20)),
+        events=st.cached(("entity_events", entity_id), lambda: views.entity_events(store, entity_id, limit=20)),
+        # (its incidents, issue 18: those a report links it to as source, target or place)
+        incidents=with_dating(st.cached(("entity_incidents", entity_id),
+                                        lambda: store.entity_incidents(entity_id, limit=20))),
         network_size=views.NETWORK_SIZE, network_sizes=NETWORK_SIZES,
     )

@@ -1,5 +1,5 @@
 /* marsad maps: country shapes from world-atlas (no tile server), points from the API as
-   GeoJSON, clustered and coloured by event type. Text from the data is only ever set with
+   GeoJSON (events, incidents or places), clustered and coloured by event type. Text from the data is only ever set with
    textContent, never as HTML. */
 (function () {
   "use strict";
@@ -69,6 +69,46 @@
     return box;
   }
 
+  // incidents: one marker per happening, its size the toll or the number of reports (the
+  // selector #map-size-by switches), its place named beside it once clusters split
+  var labels = parse("data-labels", {});
+  var sizeBy = el.getAttribute("data-size-by") || "fatalities";
+
+  function incidentRadius(p) {
+    var v = sizeBy === "reports" ? (p.n_articles || 1) : (p.fatalities || 0);
+    return Math.min(24, (sizeBy === "reports" ? 3 : 5) + 3 * Math.sqrt(v));
+  }
+
+  function incidentPopup(p) {
+    var box = document.createElement("div");
+    box.className = "popup";
+    box.setAttribute("dir", "auto");
+    var head = document.createElement("strong");
+    head.textContent = (typeNames[p.type] || p.type) + (p.date ? " · " + p.date : "");
+    box.appendChild(head);
+    var where = document.createElement("div");
+    where.textContent = [p.place || p.admin1, p.country].filter(Boolean).join(" · ");
+    box.appendChild(where);
+    var who = [p.actor1, p.actor2].filter(Boolean).join(" · ");
+    if (who) {
+      var actors = document.createElement("div");
+      actors.textContent = who;
+      box.appendChild(actors);
+    }
+    var counts = document.createElement("div");
+    counts.textContent = (p.fatalities !== null && p.fatalities !== undefined ? (labels.killed || "killed") + ": " + p.fatalities + " · " : "") +
+      (labels.articles || "articles") + ": " + p.n_articles + " · " + (labels.sources || "outlets") + ": " + p.n_sources;
+    box.appendChild(counts);
+    box.appendChild(link("/incidents/" + encodeURIComponent(p.id), (labels.open || "incident") + " →"));
+    return box;
+  }
+
+  function placeLabel(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function placePopup(p) {
     var box = document.createElement("div");
     box.className = "popup";
@@ -103,6 +143,17 @@
     }
   });
 
+  var markers = [];
+  var sizeSelect = document.getElementById("map-size-by");
+  if (sizeSelect) {
+    sizeSelect.addEventListener("change", function () {
+      sizeBy = sizeSelect.value;
+      el.setAttribute("data-size-by", sizeBy);
+      markers.forEach(function (m) { m.setRadius(incidentRadius(m.incident)); });
+      cluster.refreshClusters();
+    });
+  }
+
   fetch(el.getAttribute("data-src"), { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
     .then(function (fc) {
@@ -113,10 +164,20 @@
         var p = f.properties || {};
         var ll = L.latLng(c[1], c[0]);
         latlngs.push(ll);
-        var color = kind === "events" ? (colors[p.type] || "#555") : "#b9770e";
-        var m = L.circleMarker(ll, { radius: kind === "events" ? 7 : 6, color: "#fff", weight: 1.5,
-                                     fillColor: color, fillOpacity: 0.9, evType: kind === "events" ? p.type : "LOC" });
-        m.bindPopup(kind === "events" ? eventPopup(p) : placePopup(p));
+        var typed = kind === "events" || kind === "incidents";
+        var color = typed ? (colors[p.type] || "#555") : "#b9770e";
+        var m = L.circleMarker(ll, { radius: kind === "incidents" ? incidentRadius(p) : kind === "events" ? 7 : 6,
+                                     color: "#fff", weight: 1.5, fillColor: color, fillOpacity: 0.85,
+                                     evType: typed ? p.type : "LOC" });
+        m.bindPopup(kind === "events" ? eventPopup(p) : kind === "incidents" ? incidentPopup(p) : placePopup(p));
+        if (kind === "incidents") {
+          m.incident = p;
+          if (p.place || p.admin1) {
+            m.bindTooltip(placeLabel(p.place || p.admin1), { permanent: true, direction: "right",
+                                                             offset: [6, 0], className: "place-label" });
+          }
+          markers.push(m);
+        }
         cluster.addLayer(m);
       });
       map.addLayer(cluster);
