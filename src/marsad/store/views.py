@@ -15,12 +15,15 @@ QueryError with a message that says how to write them, so the web layer can answ
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from marsad.errors import QueryError
@@ -626,6 +629,12 @@ def iter_entities(store: Store, f: EntityFilter) -> Iterator[dict[str, Any]]:
         yield _entity_row(r)
 
 
+def entity_exists(store: Store, entity_id: str) -> bool:
+    """Is there such an entity? (One key lookup, where :func:`get_entity` also counts and
+    groups every mention of it: tens of milliseconds for a country named 20,000 times.)"""
+    return bool(store.fetchall("SELECT 1 AS x FROM entities WHERE id = ?", [entity_id]))
+
+
 def get_entity(store: Store, entity_id: str) -> dict[str, Any] | None:
     rows = store.fetchall(f"SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.id = ?", [entity_id])
     if not rows:
@@ -1018,9 +1027,20 @@ def rank_matches(store: Store, q: Query, meta: MetaTable, *, collapse: bool = Tr
         rows = [(i, 0.0, 0) for i in meta]
     else:
         sql, args = ranked_match_sql(store, q)
-        rows = [(r["id"], float(r["rank"]), int(r["tier"]))
-                for r in store.iter_rows(sql, args, batch=5000)]
+        rows = [(i, float(rank), int(tier)) for i, rank, tier in _row_tuples(store, sql, args)]
     return order_and_collapse(rows, meta, has_text=q.has_text, collapse=collapse)
+
+
+def _row_tuples(store: Store, sql: str, args: list[Any]) -> Iterator[tuple[Any, ...]]:
+    """Rows as plain tuples in SELECT order: straight from SQLite's cursor when the store
+    is a SQLite file (a common word matches thousands of articles, and a dict a row was a
+    third of the ranking's time), else from the store's rows."""
+    conn = getattr(store, "conn", None)
+    if isinstance(conn, sqlite3.Connection):
+        cur = conn.cursor()
+        cur.row_factory = None
+        return iter(cur.execute(sql, tuple(args)))
+    return (tuple(r.values()) for r in store.iter_rows(sql, args, batch=5000))
 
 
 def order_and_collapse(rows: list[tuple[str, float, int]], meta: MetaTable, *, has_text: bool,
@@ -1189,3 +1209,117 @@ def sql_facets(store: Store, ids: tuple[str, ...] | list[str] | None, *, size: i
         x = info.get(e["value"], {})
         e.update(name_ar=x.get("name_ar"), name_en=x.get("name_en"), type=x.get("type"))
     return {"entity": entities, "country": top(country, size), "type": top(etype, len(PLOVER_TYPES))}
+
+
+# -- facets from memory ---------------------------------------------------------------------------
+# sql_facets reads the mentions of every matched article, three queries per 900 ids: for a
+# common word on a 30,000-article database that is most of a search page's time. The
+# table below holds, per article, what those queries count (a few MB per 10,000 articles,
+# loaded once per database generation like the metadata table), so the same counts are a
+# pass over the matched ids in memory.
+
+EventKey = tuple[str, str, str | None]  # (type, status, country) of one event
+
+
+@dataclass(frozen=True)
+class FacetIndex:
+    """Per document id: the entities its mentions are linked to, those entities'
+    countries, (type, status, country) of each of its events, and, for queries without
+    event facets, its countries (of entities and events) and event types ready-made."""
+
+    entities: dict[str, tuple[str, ...]]
+    mention_countries: dict[str, tuple[str, ...]]
+    events: dict[str, tuple[EventKey, ...]]
+    countries: dict[str, tuple[str, ...]]
+    event_types: dict[str, tuple[str, ...]]
+
+
+def load_facet_index(store: Store) -> FacetIndex:
+    """The facet table of every document, in three streamed passes (strings shared)."""
+    canon: dict[str, str] = {}
+
+    def one(s: str) -> str:
+        return canon.setdefault(s, s)
+
+    ents: dict[str, set[str]] = defaultdict(set)
+    for r in store.iter_rows(
+        "SELECT doc_id, entity_id FROM mentions WHERE entity_id IS NOT NULL", batch=5000
+    ):
+        ents[r["doc_id"]].add(one(r["entity_id"]))
+    country_of = {r["id"]: one(r["country"]) for r in store.iter_rows(
+        "SELECT id, country FROM entities WHERE country IS NOT NULL", batch=5000)}
+    events: dict[str, list[EventKey]] = defaultdict(list)
+    for r in store.iter_rows("SELECT doc_id, type, status, country FROM events", batch=5000):
+        events[one(r["doc_id"])].append(
+            (one(r["type"]), one(r["status"]), one(r["country"]) if r["country"] is not None else None))
+    entities: dict[str, tuple[str, ...]] = {}
+    mention_countries: dict[str, tuple[str, ...]] = {}
+    for doc, es in ents.items():
+        doc = one(doc)
+        entities[doc] = tuple(sorted(es))
+        cs = {country_of[e] for e in es if e in country_of}
+        if cs:
+            mention_countries[doc] = tuple(sorted(cs))
+    countries: dict[str, tuple[str, ...]] = {}
+    for doc in set(mention_countries) | set(events):
+        cs = set(mention_countries.get(doc, ()))
+        cs.update(c for _, _, c in events.get(doc, ()) if c is not None)
+        if cs:
+            countries[doc] = tuple(sorted(cs))
+    return FacetIndex(entities, mention_countries, {d: tuple(v) for d, v in events.items()}, countries,
+                      {d: tuple(sorted({t for t, _, _ in v})) for d, v in events.items()})
+
+
+def top_counts(c: Counter[str], n: int) -> list[dict[str, Any]]:
+    """The ``n`` largest counts, ties by value: the order of ``ORDER BY n DESC, value``,
+    without sorting a long tail of small counts."""
+    if len(c) > 4 * n:
+        floor = min(heapq.nlargest(n, c.values()))
+        c = Counter({k: v for k, v in c.items() if v >= floor})
+    return [{"value": k, "n": v} for k, v in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def index_facets(ids: tuple[str, ...] | list[str] | None, index: FacetIndex, *, size: int = 12,
+                 q: Query | None = None) -> dict[str, Any]:
+    """The entity, country and event-type counts of :func:`sql_facets` (articles per value,
+    ``q``'s event facets scoping the event counts alike) from a :class:`FacetIndex`; entity
+    names are added by :func:`name_entity_facet`. ``ids`` None: every document."""
+    types, statuses, places = (frozenset(q.filters.get(k) or ()) if q is not None else frozenset()
+                               for k in ("type", "status", "country"))
+    docs: Any = (set(index.entities) | set(index.events)) if ids is None else ids
+    empty: tuple[Any, ...] = ()
+
+    def counts(table: dict[str, tuple[str, ...]]) -> Counter[str]:
+        get = table.get
+        return Counter(chain.from_iterable(get(d, empty) for d in docs))
+
+    ent = counts(index.entities)
+    if not (types or statuses or places):  # no event facet in the query: counts ready-made
+        country, etype = counts(index.countries), counts(index.event_types)
+    else:
+        country, etype = Counter(), Counter()
+        per_event = event_level_country(q)
+        for d in docs:
+            evs = index.events.get(d, empty)
+            if per_event:
+                cs = {c for t, s, c in evs if c is not None and (not types or t in types)
+                      and (not statuses or s in statuses)}
+            else:
+                cs = set(index.countries.get(d, empty))
+            if cs:
+                country.update(cs)
+            ts = {t for t, s, c in evs if (not statuses or s in statuses) and (not places or c in places)}
+            if ts:
+                etype.update(ts)
+    return {"entity": top_counts(ent, size), "country": top_counts(country, size),
+            "type": top_counts(etype, len(PLOVER_TYPES))}
+
+
+def name_entity_facet(store: Store, facets: dict[str, Any]) -> dict[str, Any]:
+    """The entity facet's rows with their names and types (as :func:`sql_facets` gives them)."""
+    entities = facets.get("entity", [])
+    info = entities_by_id(store, [e["value"] for e in entities])
+    for e in entities:
+        x = info.get(e["value"], {})
+        e.update(name_ar=x.get("name_ar"), name_en=x.get("name_en"), type=x.get("type"))
+    return facets

@@ -1,11 +1,15 @@
 """The load generator of ``marsad bench serve``: a separate process that fires a planned
 mix of requests at a server on loopback with N concurrent clients, bounded in count and
-time, and prints one JSON object with latencies per kind of request.
+time, and prints one JSON object with latencies and status codes per kind of request.
 
     python -m marsad.web.loadgen PLAN.json
 
 PLAN: {"base": "http://127.0.0.1:PORT", "requests": 2000, "concurrency": 8,
        "seconds": 120, "warmup": 40, "urls": [["kind", "/path?query"], ...]}
+
+``requests`` 0 (or less) means no count limit: the run lasts ``seconds``. Each client
+sends its next request as soon as the previous one is answered (a closed loop, no think
+time), so latency includes the wait behind the other clients' requests.
 """
 
 from __future__ import annotations
@@ -27,16 +31,23 @@ def _loopback_only(base: str) -> None:
 
 
 def run(plan: dict) -> dict:
+    """Run ``plan``; the answer holds, per kind, every latency (seconds) and the count of
+    each status code (0: no answer), and ``series``: [seconds since start, latency] of
+    every request in completion order (for latency over time)."""
     base = plan["base"].rstrip("/")
     _loopback_only(base)
     urls = [tuple(u) for u in plan["urls"]]
     total = int(plan.get("requests", 2000))
+    if total <= 0:
+        total = sys.maxsize
     conc = max(1, int(plan.get("concurrency", 8)))
     deadline_s = float(plan.get("seconds", 120))
     lock = threading.Lock()
     counter = {"next": 0}
     lat: dict[str, list[float]] = defaultdict(list)
     status: dict[int, int] = defaultdict(int)
+    by_kind: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    series: list[tuple[float, float]] = []
     errors: list[str] = []
 
     with httpx.Client(base_url=base, timeout=30, trust_env=False) as warm:
@@ -60,14 +71,19 @@ def run(plan: dict) -> dict:
                     r = client.get(path)
                     r.read()
                     code = r.status_code
+                    if code != 200 and len(errors) < 20:
+                        with lock:
+                            errors.append(f"{path}: HTTP {code}")
                 except httpx.HTTPError as exc:
                     code = 0
                     with lock:
                         errors.append(f"{path}: {type(exc).__name__}")
-                dt = time.perf_counter() - t0
+                t1 = time.perf_counter()
                 with lock:
-                    lat[kind].append(dt)
+                    lat[kind].append(t1 - t0)
                     status[code] += 1
+                    by_kind[kind][code] += 1
+                    series.append((round(t1 - t_start, 3), round(t1 - t0, 5)))
 
     threads = [threading.Thread(target=worker) for _ in range(conc)]
     for t in threads:
@@ -75,8 +91,9 @@ def run(plan: dict) -> dict:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t_start
-    return {"elapsed": elapsed, "latencies": dict(lat), "status": dict(status), "errors": errors[:20],
-            "concurrency": conc}
+    return {"elapsed": elapsed, "latencies": dict(lat), "status": dict(status),
+            "status_by_kind": {k: dict(v) for k, v in by_kind.items()}, "series": series,
+            "errors": errors[:20], "concurrency": conc}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,8 @@
 """Search for the web: the store's syntax and results, computed for speed.
 
 Matches come from the full-text index as (id, rank) only; ordering, duplicate folding and
-the topic/source/month facets use the in-memory document metadata; full rows are read
-for the page shown. The ordered match list is cached per query, so the next page is
+the facets use in-memory tables (document metadata for topic/source/month, each
+document's entities and events for the others); full rows are read for the page shown. The ordered match list is cached per query, so the next page is
 nearly free. Results are the same as ``store.search`` (a test compares them), including
 the count of undated articles a from:/to: left out.
 """
@@ -45,7 +45,8 @@ def search(state: ServerState, query_text: str, *, limit: int, offset: int, coll
         def compute() -> dict[str, Any]:
             out = views.meta_facets(ranked.matched, meta)
             everything = not q.has_text and not q.filters
-            out.update(views.sql_facets(store, None if everything else ranked.matched, q=q))
+            counts = views.index_facets(None if everything else ranked.matched, state.facet_index(), q=q)
+            out.update(views.name_entity_facet(store, counts))
             return out
 
         f = state.cached(("facets", query_text), compute, bucket="facets")

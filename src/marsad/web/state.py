@@ -5,29 +5,102 @@ Reads never go through the writer: each worker thread opens its own read-only st
 a slow page never blocks another and nothing a reader does can change the database.
 Writes (the ingest page and POST /api/documents) go through one writable store behind a
 lock, so there is exactly one writer in the process.
+
+Memory stays bounded however long the server runs: each cache bucket holds a number of
+entries AND an estimated number of bytes (a map's 5,000 points or a ranked list of every
+document weigh what they weigh, not one entry), and a worker thread's connection closes
+when the thread ends (the thread pool retires idle threads and starts new ones).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import marsad
 from marsad.store.base import Store
-from marsad.store.views import MetaTable, generation, load_meta
+from marsad.store.views import FacetIndex, MetaTable, generation, load_facet_index, load_meta
 
 T = TypeVar("T")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 log = logging.getLogger("marsad.web")
 
 # entries kept per cache bucket: ranked match lists can hold every document id
-CACHE_SIZES = {"default": 256, "ranked": 24, "facets": 128, "pages": 256}
+# and the map's points (a few MB each) apart, so they never push out the small entries
+CACHE_SIZES = {"default": 256, "ranked": 24, "facets": 128, "pages": 256, "points": 16}
+# and their estimated size (see approx_bytes): at most ~125 MB of cached results in all
+CACHE_BYTES = {"default": 32 * 2**20, "ranked": 40 * 2**20, "facets": 12 * 2**20, "pages": 16 * 2**20,
+               "points": 24 * 2**20}
+_SAMPLE = 8  # items of a container measured; the rest are taken to be like them
+
+
+def approx_bytes(value: Any, depth: int = 0) -> int:
+    """An estimate of the memory ``value`` holds (containers, dataclasses, strings,
+    numbers), measuring the first few items of each container and assuming the rest are
+    alike: cheap enough to run on every cache insertion, and shared objects are counted
+    again, so it errs high."""
+    size = sys.getsizeof(value)
+    if depth > 4 or isinstance(value, (str, bytes, int, float, bool)) or value is None:
+        return size
+    if isinstance(value, dict):
+        items = list(value.items())[:_SAMPLE]
+        if items:
+            each = sum(approx_bytes(k, depth + 1) + approx_bytes(v, depth + 1) for k, v in items)
+            size += each * len(value) // len(items)
+        return size
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)[:_SAMPLE] if not isinstance(value, (list, tuple)) else value[:_SAMPLE]
+        if items:
+            size += sum(approx_bytes(v, depth + 1) for v in items) * len(value) // len(items)
+        return size
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is not None:
+        return size + sum(approx_bytes(getattr(value, f, None), depth + 1) for f in fields)
+    attrs = getattr(value, "__dict__", None)
+    if isinstance(attrs, dict):
+        return size + approx_bytes(attrs, depth + 1)
+    return size
+
+
+class _Bucket:
+    """One LRU cache bucket: key -> (time, generation, value, bytes), bounded in entries
+    and in estimated bytes."""
+
+    def __init__(self, max_entries: int, max_bytes: int):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[Any, tuple[float, Any, Any, int]] = OrderedDict()
+        self.bytes = 0
+
+    def get(self, key: Any) -> tuple[float, Any, Any, int] | None:
+        return self.entries.get(key)
+
+    def touch(self, key: Any) -> None:
+        self.entries.move_to_end(key)
+
+    def put(self, key: Any, when: float, gen: Any, value: Any) -> None:
+        size = approx_bytes(value)
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.bytes -= old[3]
+        if size > self.max_bytes:
+            return  # larger than the whole bucket: computed, answered, not kept
+        self.entries[key] = (when, gen, value, size)
+        self.bytes += size
+        while len(self.entries) > self.max_entries or self.bytes > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= dropped[3]
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
 @dataclass(frozen=True)
@@ -64,21 +137,45 @@ class ServeSettings:
             )
 
 
+MALLOC_ARENAS = 2  # glibc malloc arenas for the server's threads (glibc's default: 8 a core)
+
+
+def limit_malloc_arenas(n: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas (as MALLOC_ARENA_MAX=n would) before the worker threads
+    start: each thread otherwise gets an arena of its own that keeps its peak, which with 8
+    busy threads held ~45 MB more for the same requests. False where it cannot (not glibc)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL(name).mallopt(-8, n))  # -8: M_ARENA_MAX
+    except (OSError, AttributeError):
+        return False
+
+
 class ServerState:
     def __init__(self, settings: ServeSettings):
         self.settings = settings
+        limit_malloc_arenas()
         self._local = threading.local()
-        self._opened: list[Store] = []
+        # every reader still open; a thread's local holds the only strong reference, so its
+        # connection is closed (and dropped from here) when the thread ends
+        self._opened: weakref.WeakSet[Store] = weakref.WeakSet()
         self._opened_lock = threading.Lock()
         self._writer: Store | None = None
         self.write_lock = threading.Lock()
         self._analysing = 0  # write requests analysing now (outside the write lock)
         self._analysing_lock = threading.Lock()
-        self._caches: dict[str, OrderedDict[Any, tuple[float, Any, Any]]] = {}
+        self._caches: dict[str, _Bucket] = {}
         self._cache_lock = threading.Lock()
         self._gen: tuple[float, Any] = (0.0, None)
         self._meta: tuple[Any, float, MetaTable] | None = None
         self._meta_lock = threading.Lock()
+        self._facets: tuple[Any, float, FacetIndex] | None = None
+        self._facets_lock = threading.Lock()
         self._closing = threading.Event()
         self._warm_thread: threading.Thread | None = None
         if settings.write_token:
@@ -91,13 +188,18 @@ class ServerState:
 
     def reader(self) -> Store:
         """This thread's read-only store (opened on first use)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = marsad.open(self.settings.db, readonly=True)
-            self._local.store = store
+        holder = getattr(self._local, "reader", None)
+        if holder is None:
+            holder = _Reader(marsad.open(self.settings.db, readonly=True))
+            self._local.reader = holder
             with self._opened_lock:
-                self._opened.append(store)
-        return store
+                self._opened.add(holder.store)
+        return holder.store
+
+    def open_readers(self) -> int:
+        """How many per-thread read connections are open now."""
+        with self._opened_lock:
+            return len(self._opened)
 
     def writer(self) -> Store:
         if self._writer is None:
@@ -142,38 +244,54 @@ class ServerState:
         gen = self.generation()
         now = time.monotonic()
         with self._cache_lock:
-            cache = self._caches.setdefault(bucket, OrderedDict())
+            cache = self._bucket(bucket)
             hit = cache.get(key)
             if hit and hit[1] == gen and now - hit[0] < self.settings.cache_seconds:
-                cache.move_to_end(key)
+                cache.touch(key)
                 return hit[2]
         value = compute()
         with self._cache_lock:
-            cache = self._caches.setdefault(bucket, OrderedDict())
-            cache[key] = (now, gen, value)
-            cache.move_to_end(key)
-            while len(cache) > CACHE_SIZES.get(bucket, 256):
-                cache.popitem(last=False)
+            self._bucket(bucket).put(key, now, gen, value)
         return value
+
+    def _bucket(self, name: str) -> _Bucket:
+        b = self._caches.get(name)
+        if b is None:
+            b = self._caches[name] = _Bucket(CACHE_SIZES.get(name, 256),
+                                             CACHE_BYTES.get(name, CACHE_BYTES["default"]))
+        return b
+
+    def cache_usage(self) -> dict[str, tuple[int, int]]:
+        """(entries, estimated bytes) per cache bucket."""
+        with self._cache_lock:
+            return {k: (len(b), b.bytes) for k, b in self._caches.items()}
 
     def meta(self) -> MetaTable:
         """The small metadata of every document (see views.load_meta), per generation and
         for at most ``cache_seconds`` (story clustering changes it without adding documents)."""
-        def fresh(current: tuple[Any, float, MetaTable] | None) -> bool:
+        return self._per_generation("_meta", self._meta_lock, load_meta)
+
+    def facet_index(self) -> FacetIndex:
+        """What the entity, country and event-type facets count, per document (see
+        views.load_facet_index), per generation and for at most ``cache_seconds``."""
+        return self._per_generation("_facets", self._facets_lock, load_facet_index)
+
+    def _per_generation(self, attr: str, lock: threading.Lock, load: Callable[[Store], T]) -> T:
+        def fresh(current: tuple[Any, float, Any] | None) -> bool:
             return (current is not None and current[0] == gen
                     and time.monotonic() - current[1] < self.settings.cache_seconds)
 
         gen = self.generation()
-        current = self._meta
+        current = getattr(self, attr)
         if fresh(current):
-            return current[2]  # type: ignore[index]
-        with self._meta_lock:
-            current = self._meta
+            return current[2]
+        with lock:
+            current = getattr(self, attr)
             if fresh(current):
-                return current[2]  # type: ignore[index]
-            meta = load_meta(self.reader())
-            self._meta = (gen, time.monotonic(), meta)
-            return meta
+                return current[2]
+            value = load(self.reader())
+            setattr(self, attr, (gen, time.monotonic(), value))
+            return value
 
     def start_warm(self) -> None:
         """Fill the caches the first pages need, in a thread (start-up stays instant)."""
@@ -188,6 +306,7 @@ class ServerState:
         steps = [
             lambda: stem("والمقاتلين"),  # loads the stemmer's tables
             self.meta,
+            self.facet_index,
             lambda: search(self, "", limit=self.settings.page_size, offset=0, collapse=True, facets=True),
             lambda: self.cached("stats", lambda: self.reader().stats()),
             lambda: self.cached("sources", lambda: views.list_sources(self.reader())),
@@ -210,9 +329,20 @@ class ServerState:
         if self._warm_thread is not None:
             self._warm_thread.join(timeout=120)
         with self._opened_lock:
-            for s in self._opened:
+            for s in list(self._opened):
                 s.close()
             self._opened.clear()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+class _Reader:
+    """A thread's read-only store, closed when the thread (and so this holder) goes."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __del__(self) -> None:
+        with suppress(Exception):  # at interpreter shutdown there is nothing left to do
+            self.store.close()

@@ -42,7 +42,10 @@ def events_page(request: Request, page_: int = Query(1, alias="page", ge=1, le=1
                     PLOVER_TYPES=PLOVER_TYPES, EVENT_STATUSES=EVENT_STATUSES, exports=[], total=0)
     total = st.cached(("events_n", f), lambda: views.count_events(store, f))
     pg = pager(total, page_, PAGE_SIZE)
-    rows = views.list_events(store, f, limit=PAGE_SIZE, offset=pg["offset"])
+    # the same page is asked for again and again (the unfiltered first page above all), and
+    # ordering every event by date is the page's dearest query: cached like the counts
+    rows = st.cached(("events_list", f, PAGE_SIZE, pg["offset"]),
+                     lambda: views.list_events(store, f, limit=PAGE_SIZE, offset=pg["offset"]), bucket="pages")
     timeline = st.cached(("events_tl", f), lambda: views.event_timeline(store, f))
     facets = st.cached(("events_facets", f), lambda: views.event_facets(store, f))
     chart = stacked_bars(timeline, label_of=lambda k: i18n.type_name(k, lang))
