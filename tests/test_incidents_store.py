@@ -407,3 +407,19 @@ def test_bench_command_measures_on_a_copy(tmp_path) -> None:
     assert "peak RSS" in r.stdout and "first fifth" in r.stdout
     with marsad.open(db) as store:
         assert dump(store) == before  # the database given is only read
+
+
+def test_stats_count_incidents_and_say_what_waits(tmp_path) -> None:
+    from conftest import run_cli
+
+    db = tmp_path / "old.db"
+    _v5_database(db, [article("okaz", "2015-07-25", "نجران", date="2015-07-24")])
+    with marsad.open(db) as store:
+        s = store.stats()
+        assert (s["incidents"], s["incidents_pending"]) == (0, 1)
+    out = run_cli("stats", "--db", str(db)).stdout
+    assert "incidents: 0 (1 articles waiting: run marsad incidents)" in out
+    run_cli("incidents", "--db", str(db))
+    with marsad.open(db) as store:
+        assert (store.stats()["incidents"], store.stats()["incidents_pending"]) == (1, 0)
+    assert "incidents: 1\n" in run_cli("stats", "--db", str(db)).stdout

@@ -127,6 +127,9 @@ def print_stats(s: dict[str, Any]) -> None:
     print(f"database {s['database']} (schema v{s['schema_version']})")
     for k in ("documents", "duplicate_groups", "entities", "mentions", "events", "stories"):
         print(f"  {k.replace('_', ' ')}: {s[k]}")
+    if "incidents" in s:
+        waiting = f" ({s['incidents_pending']} articles waiting: run marsad incidents)" if s.get("incidents_pending") else ""
+        print(f"  incidents: {s['incidents']}{waiting}")
     if s.get("published_from"):
         print(f"  published: {s['published_from'][:10]} … {s['published_to'][:10]}")
     for k in ("by_language", "by_source", "by_topic", "events_by_type"):

@@ -433,6 +433,8 @@ class SQLStore(Store):
                 "mentions": count("SELECT COUNT(*) AS n FROM mentions"),
                 "events": count("SELECT COUNT(*) AS n FROM events"),
                 "stories": count("SELECT COUNT(*) AS n FROM stories"),
+                "incidents": count("SELECT COUNT(*) AS n FROM incidents"),
+                "incidents_pending": count("SELECT COUNT(*) AS n FROM incident_pending"),
                 "published_from": span["lo"],
                 "published_to": span["hi"],
                 "by_language": grouped(
