@@ -153,18 +153,6 @@ def _print_incident(r: dict) -> None:
 
 # --- marsad bench incidents ------------------------------------------------------------------
 
-def _rss_mb() -> float:
-    """The process's resident memory now (Linux), in MB; 0 when unknown."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def _build(db, args: argparse.Namespace) -> str:
     """A database of --n articles of SaudiNewsNet (or --input; the bundled demo corpus when
     neither is there) analysed by the ner, link and events stages; what it was built from."""
@@ -195,6 +183,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     import marsad
+    from marsad.analyze.link.bench import rss_mb
     from marsad.cli.core import peak_rss_mb
     from marsad.errors import InputError
     from marsad.progress import format_rate
@@ -220,7 +209,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 clear(tx)
             n_docs = int(store.fetchall("SELECT COUNT(*) AS n FROM documents")[0]["n"])
             n_events = int(store.fetchall("SELECT COUNT(*) AS n FROM events")[0]["n"])
-            rss0 = _rss_mb()
+            rss0 = rss_mb()
             marks: list[tuple[int, float]] = []
             done = [0]
             t0, c0 = time.perf_counter(), time.process_time()

@@ -50,7 +50,7 @@ from marsad.analyze.incidents.rules import DAY_SLACK, Observation, observe
 from marsad.analyze.incidents.window import StoredIncident, Window, WindowFuser, window_of
 from marsad.model import Analysis, Event, Span
 from marsad.store.sql import Tx, _count
-from marsad.store.views import EventFilter, check_page
+from marsad.store.views import EventFilter, check_page, geo_where
 
 CHUNK = 500  # values per IN (...) list: well under SQLite's and PostgreSQL's limits
 
@@ -374,14 +374,9 @@ def incident_where(f: EventFilter, *, min_sources: int = 1) -> tuple[str, list[A
     if f.date_to:
         where.append("i.date_start <= ?")
         args.append(f.date_to)
-    if f.geocoded or f.bbox:
-        where.append("i.lat IS NOT NULL AND i.lon IS NOT NULL")
-    if f.bbox:
-        w, s, e, n = f.bbox
-        where.append("i.lat >= ? AND i.lat <= ?")
-        args += [s, n]
-        where.append("i.lon >= ? AND i.lon <= ?" if w <= e else "(i.lon >= ? OR i.lon <= ?)")
-        args += [w, e]
+    geo, geo_args = geo_where("i", f)
+    where += geo
+    args += geo_args
     if f.doc_id:
         where.append("i.id IN (SELECT r.incident_id FROM incident_reports r WHERE r.doc_id = ?)")
         args.append(f.doc_id)

@@ -207,17 +207,9 @@ def _event_where(f: EventFilter) -> tuple[str, list[Any]]:
     if f.date_to:
         where.append(f"{EVENT_DATE} <= ?")
         args.append(f.date_to)
-    if f.geocoded or f.bbox:
-        where.append("e.lat IS NOT NULL AND e.lon IS NOT NULL")
-    if f.bbox:
-        w, s, e, n = f.bbox
-        where.append("e.lat >= ? AND e.lat <= ?")
-        args += [s, n]
-        if w <= e:
-            where.append("e.lon >= ? AND e.lon <= ?")
-        else:  # the box crosses the antimeridian
-            where.append("(e.lon >= ? OR e.lon <= ?)")
-        args += [w, e]
+    geo, geo_args = geo_where("e", f)
+    where += geo
+    args += geo_args
     if f.doc_id:
         where.append("e.doc_id = ?")
         args.append(f.doc_id)
@@ -261,6 +253,25 @@ def event_facets(store: Store, f: EventFilter) -> dict[str, list[dict[str, Any]]
             args,
         )
     return out
+
+
+def geo_where(alias: str, f: EventFilter) -> tuple[list[str], list[Any]]:
+    """The conditions (and their arguments) that keep rows of table ``alias`` with
+    coordinates, inside ``f.bbox`` when one is given (events and incidents alike)."""
+    if not (f.geocoded or f.bbox):
+        return [], []
+    where = [f"{alias}.lat IS NOT NULL AND {alias}.lon IS NOT NULL"]
+    args: list[Any] = []
+    if f.bbox:
+        w, s, e, n = f.bbox
+        where.append(f"{alias}.lat >= ? AND {alias}.lat <= ?")
+        args += [s, n]
+        if w <= e:
+            where.append(f"{alias}.lon >= ? AND {alias}.lon <= ?")
+        else:  # the box crosses the antimeridian
+            where.append(f"({alias}.lon >= ? OR {alias}.lon <= ?)")
+        args += [w, e]
+    return where, args
 
 
 def event_timeline(store: Store, f: EventFilter) -> dict[str, Any]:

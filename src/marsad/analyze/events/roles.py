@@ -13,11 +13,9 @@ articles (:mod:`roles_train`) and shipped as JSON; inference is a sum of weights
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from marsad.analyze.events.actors import (
@@ -34,6 +32,7 @@ from marsad.analyze.events.actors import (
 from marsad.analyze.events.forms import IMPF, PERF
 from marsad.analyze.events.scan import Match
 from marsad.analyze.events.view import SentenceView
+from marsad.analyze.events.weights import Weights, shipped_path
 
 ROLES = ("source", "target")
 LEXICAL = False  # head words: no held-out gain on 383 triggers (tried 2026-12-07)
@@ -202,11 +201,8 @@ def _features(v: SentenceView, t: TriggerInfo, c: NP | None, *, static: bool = T
 
 
 @dataclass
-class RoleModel:
+class RoleModel(Weights):
     """Per-role feature weights: the candidate with the highest sum wins."""
-
-    weights: dict[str, dict[str, float]]
-    meta: dict
 
     def __post_init__(self) -> None:
         src, tgt = self.weights.get("source", {}), self.weights.get("target", {})
@@ -272,27 +268,19 @@ class RoleModel:
             tgt = None
         return src, tgt
 
-    def to_json(self) -> str:
-        return json.dumps({"meta": self.meta, "weights": self.weights}, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> RoleModel:
-        d = json.loads(text)
-        return cls(weights=d["weights"], meta=d.get("meta", {}))
 
 
 MODEL_FILE = "roles.json"
 
 
 def model_path() -> Path:
-    return Path(str(resources.files("marsad") / "resources" / "events" / MODEL_FILE))
+    return shipped_path(MODEL_FILE)
 
 
 @lru_cache(maxsize=1)
 def default_role_model() -> RoleModel | None:
     """The shipped model, or None when the package has none (the rules then decide)."""
-    p = model_path()
-    return RoleModel.from_json(p.read_text(encoding="utf-8")) if p.exists() else None
+    return RoleModel.shipped(MODEL_FILE)
 
 
 def iter_examples(v: SentenceView, t: TriggerInfo) -> Iterator[tuple[NP | None, list[str]]]:

@@ -255,7 +255,7 @@ def fit(examples: Sequence[Example], role: str, *, l2: float = 0.3, steps: int =
 
 def train(examples: Sequence[Example], **kw) -> RoleModel:
     return RoleModel({role: fit(examples, role, **kw) for role in ROLES},
-                     {"examples": len(examples), **{k: v for k, v in kw.items()}})
+                     {"examples": len(examples), **kw})
 
 
 def fold_of(article: str, k: int) -> int:
@@ -274,15 +274,24 @@ def choice_accuracy(model: RoleModel, examples: Sequence[Example]) -> dict[str, 
     return out
 
 
-def field_scores(sets: Sequence[ArticleSet], models: dict[int, RoleModel | None], k: int) -> dict[str, dict]:
-    """Field figures per set, each article coded by the model of its fold."""
+def scores_by_fold(sets: Sequence[ArticleSet], coders: dict[int, EventCoder], k: int) -> dict[str, dict]:
+    """Field figures per set, each article coded by the coder of its fold."""
     out = {}
-    coders = {f: EventCoder(roles=m) for f, m in models.items()}
     for s in sets:
         for aid, a in s.pairs:
             a.events = coders[fold_of(f"{s.name}:{aid}", k)].code(a)
         out[s.name] = score_field(s.pairs, s.gold).summary()
     return out
+
+
+def table_row(name: str, label: str, summary: dict, cols: Sequence[str]) -> str:
+    """One printed line of figures: the set, what scored it, then each column."""
+    return f"{name:10} {label} " + " ".join(f"{summary.get(c) or 0:9.3f}" for c in cols)
+
+
+def field_scores(sets: Sequence[ArticleSet], models: dict[int, RoleModel | None], k: int) -> dict[str, dict]:
+    """Field figures per set, each article coded with the role model of its fold."""
+    return scores_by_fold(sets, {f: EventCoder(roles=m) for f, m in models.items()}, k)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -321,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     print("set        model  " + " ".join(f"{c[:9]:>9}" for c in cols))
     for s in sets:
         for label, res in (("rules", rules), ("cv", cv)):
-            print(f"{s.name:10} {label:6} " + " ".join(f"{res[s.name].get(c, 0):9.3f}" for c in cols))
+            print(table_row(s.name, f"{label:6}", res[s.name], cols))
     if sentences:
         for label, ms in (("rules", {f: None for f in range(k)}), ("cv", models)):
             res = sentence_scores(sentences, ms, k)
@@ -333,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, m in (("rules", None), ("final", model)):
             res = field_scores(checks, {f: m for f in range(k)}, k)
             for s in checks:
-                print(f"{s.name:10} {label:6} " + " ".join(f"{res[s.name].get(c, 0):9.3f}" for c in cols))
+                print(table_row(s.name, f"{label:6}", res[s.name], cols))
     if not args.cv_only:
         Path(args.out).write_text(model.to_json(), encoding="utf-8")
         print(f"wrote {args.out}: {sum(len(w) for w in model.weights.values())} weights from {len(examples)} triggers")

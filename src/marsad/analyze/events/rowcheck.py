@@ -12,14 +12,13 @@ JSON; without the file every row is kept.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from marsad.analyze.events.weights import Weights, shipped_path
 from marsad.model import Analysis, Event
 from marsad.text.stem import stems
 
@@ -35,8 +34,10 @@ def _bucket(n: int, limits: tuple[int, ...]) -> str:
     return f">{limits[-1]}"
 
 
-def row_features(a: Analysis, e: Event, rows: list[Event], headline_end: int) -> list[str]:
-    """Sparse features of row ``e`` among the article's ``rows``."""
+def row_features(a: Analysis, e: Event, rows: list[Event], headline_end: int,
+                 kinds: Counter | None = None) -> list[str]:
+    """Sparse features of row ``e`` among the article's ``rows`` (``kinds``: their types
+    counted, when the caller scores every row of the article and has counted them once)."""
     ty = e.type
     trig = " ".join(stems(e.trigger.text)) or e.trigger.text
     f = [f"T={ty}", f"tr={trig}", f"T|st={ty}|{e.status}", f"st={e.status}", f"mode={e.mode}"]
@@ -49,10 +50,8 @@ def row_features(a: Analysis, e: Event, rows: list[Event], headline_end: int) ->
     told = len(e.mentions)
     f += [f"told={_bucket(told, (0, 1, 3))}", f"T|told={ty}|{_bucket(told, (0, 1))}"]
     f.append(f"conf={round(e.confidence, 1)}")
-    n = len(rows)
-    same = sum(1 for r in rows if r.type == ty)
-    f += [f"rows={_bucket(n, (1, 3, 6, 12))}", f"same={_bucket(same, (1, 2, 4))}"]
-    kinds = Counter(r.type for r in rows)
+    kinds = Counter(r.type for r in rows) if kinds is None else kinds
+    f += [f"rows={_bucket(len(rows), (1, 3, 6, 12))}", f"same={_bucket(kinds[ty], (1, 2, 4))}"]
     top = kinds.most_common(1)[0][0] if kinds else None
     f.append(f"top={top == ty}")
     sent = a.sentence_text(e.sentence) if 0 <= e.sentence < len(a.sentences) else ""
@@ -68,11 +67,8 @@ def row_features(a: Analysis, e: Event, rows: list[Event], headline_end: int) ->
 
 
 @dataclass
-class RowCheck:
+class RowCheck(Weights):
     """Logistic weights over :func:`row_features`; rows scoring below ``threshold`` go."""
-
-    weights: dict[str, float]
-    meta: dict
 
     def probability(self, feats: list[str]) -> float:
         z = self.weights.get("_bias", 0.0) + sum(self.weights.get(x, 0.0) for x in feats)
@@ -82,23 +78,16 @@ class RowCheck:
         if len(a.sentences) < MIN_SENTENCES:
             return rows
         thr = float(self.meta.get("threshold", 0.5))
-        return [e for e in rows if self.probability(row_features(a, e, rows, headline_end)) >= thr]
+        kinds = Counter(r.type for r in rows)
+        return [e for e in rows if self.probability(row_features(a, e, rows, headline_end, kinds)) >= thr]
 
-    def to_json(self) -> str:
-        return json.dumps({"meta": self.meta, "weights": self.weights}, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> RowCheck:
-        d = json.loads(text)
-        return cls(weights=d["weights"], meta=d.get("meta", {}))
 
 
 def model_path() -> Path:
-    return Path(str(resources.files("marsad") / "resources" / "events" / MODEL_FILE))
+    return shipped_path(MODEL_FILE)
 
 
 @lru_cache(maxsize=1)
 def default_row_check() -> RowCheck | None:
     """The shipped check, or None when the package has none (every row is kept)."""
-    p = model_path()
-    return RowCheck.from_json(p.read_text(encoding="utf-8")) if p.exists() else None
+    return RowCheck.shipped(MODEL_FILE)

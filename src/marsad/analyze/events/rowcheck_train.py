@@ -22,7 +22,14 @@ import numpy as np
 
 from marsad.analyze.events.coder import EventCoder
 from marsad.analyze.events.field_eval import FieldReport, match_article, score_field
-from marsad.analyze.events.roles_train import TRAIN_SETS, ArticleSet, fold_of, load_sets
+from marsad.analyze.events.roles_train import (
+    TRAIN_SETS,
+    ArticleSet,
+    fold_of,
+    load_sets,
+    scores_by_fold,
+    table_row,
+)
 from marsad.analyze.events.rowcheck import RowCheck, model_path, row_features
 
 
@@ -79,13 +86,8 @@ def fit(examples: Sequence[RowExample], *, l2: float = 3.0, steps: int = 400, lr
 
 
 def field_scores(sets: Sequence[ArticleSet], checks: dict[int, RowCheck | None], k: int) -> dict[str, dict]:
-    out = {}
-    coders = {f: EventCoder(rowcheck=c) for f, c in checks.items()}
-    for s in sets:
-        for aid, a in s.pairs:
-            a.events = coders[fold_of(f"{s.name}:{aid}", k)].code(a)
-        out[s.name] = score_field(s.pairs, s.gold).summary()
-    return out
+    """Field figures per set, each article's rows checked by the check of its fold."""
+    return scores_by_fold(sets, {f: EventCoder(rowcheck=c) for f, c in checks.items()}, k)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     print("set        check   " + " ".join(f"{c[:9]:>9}" for c in cols))
     none = field_scores(sets, {f: None for f in range(k)}, k)
     for s in sets:
-        print(f"{s.name:10} none    " + " ".join(f"{none[s.name].get(c) or 0:9.3f}" for c in cols))
+        print(table_row(s.name, "none   ", none[s.name], cols))
     best, best_f1 = 0.5, -1.0
     for thr in (float(x) for x in args.thresholds.split(",")):
         res = field_scores(sets, {f: RowCheck(w, {"threshold": thr}) for f, w in weights.items()}, k)
         for s in sets:
-            print(f"{s.name:10} cv@{thr:<4} " + " ".join(f"{res[s.name].get(c) or 0:9.3f}" for c in cols))
+            print(table_row(s.name, f"cv@{thr:<4}", res[s.name], cols))
         pooled = score_field([p for s in sets for p in s.pairs], {g: v for s in sets for g, v in s.gold.items()}).summary()
         if (pooled["f1"] or 0) > best_f1:
             best, best_f1 = thr, pooled["f1"] or 0
@@ -127,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             res = field_scores(checks, {f: check for f in range(k)}, k)
             base = field_scores(checks, {f: None for f in range(k)}, k)
             for s in checks:
-                print(f"{s.name:10} none    " + " ".join(f"{base[s.name].get(c) or 0:9.3f}" for c in cols))
-                print(f"{s.name:10} final   " + " ".join(f"{res[s.name].get(c) or 0:9.3f}" for c in cols))
+                print(table_row(s.name, "none   ", base[s.name], cols))
+                print(table_row(s.name, "final  ", res[s.name], cols))
     return 0
 
 
