@@ -39,13 +39,19 @@
     return a;
   }
 
-  function eventPopup(p) {
+  // a popup's box, headed by the type's name and the date (events and incidents alike)
+  function popupBox(type, day) {
     var box = document.createElement("div");
     box.className = "popup";
     box.setAttribute("dir", "auto");
     var head = document.createElement("strong");
-    head.textContent = (typeNames[p.type] || p.type) + (p.event_date ? " · " + p.event_date : "");
+    head.textContent = (typeNames[type] || type) + (day ? " · " + day : "");
     box.appendChild(head);
+    return box;
+  }
+
+  function eventPopup(p) {
+    var box = popupBox(p.type, p.event_date);
     var what = document.createElement("div");
     what.setAttribute("lang", "ar");
     // the linked actors' canonical names where the coder gave them, else the text as written
@@ -80,12 +86,7 @@
   }
 
   function incidentPopup(p) {
-    var box = document.createElement("div");
-    box.className = "popup";
-    box.setAttribute("dir", "auto");
-    var head = document.createElement("strong");
-    head.textContent = (typeNames[p.type] || p.type) + (p.date ? " · " + p.date : "");
-    box.appendChild(head);
+    var box = popupBox(p.type, p.date);
     var where = document.createElement("div");
     where.textContent = [p.place || p.admin1, p.country].filter(Boolean).join(" · ");
     box.appendChild(where);
