@@ -12,7 +12,7 @@ PIP     := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install --quiet
 # what running needs (no test tools)
 install: $(VENV)/.installed
 
-# install + the test tools (pytest, ruff, Playwright)
+# install + the test tools (pytest, ruff, mypy, Playwright)
 install-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed: pyproject.toml
@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "== installed: $(BIN)/marsad (or \`source $(BIN)/activate\` to type plain \`marsad\`)"
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	@echo "== adding the test tools (pytest, ruff, Playwright) to $(VENV)/ (quietly: about a minute)"
+	@echo "== adding the test tools (pytest, ruff, mypy, Playwright) to $(VENV)/ (quietly: about a minute)"
 	@$(PIP) -e ".[dev]"
 	@touch $@
 
@@ -37,10 +37,15 @@ run: install
 web-vendor:
 	cd web-build && npm ci && npm run build
 
-# the whole suite: about 4–6 minutes on 2 cores with ../shared beside the checkout, 2–3 without it
+# the whole suite, with ../shared beside the checkout: about 7½–9 minutes on 2 cores shared
+# with other work (2026-12-08, load 2–4: test-fast below + the slow/browser/PostgreSQL rest 4¼ min)
 test: install-dev
 	$(BIN)/python -m pytest -q
 
+# what to run while working: no `slow` test (training runs, corpus evaluations, benchmarks,
+# the full pipeline over much text: marked in the test files), no browser, no PostgreSQL;
+# about 150 CPU-seconds, so about 3 minutes on 2 quiet cores (2026-12-08, with other work
+# running: 2:58 at load ~2, 4:31 at load ~4)
 test-fast: install-dev
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not postgres"
 
@@ -54,6 +59,7 @@ bench: install
 
 lint: install-dev
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy src/marsad
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -2,7 +2,7 @@
 
 ``MARSAD_TEST_PG=postgresql://user@host:port/db`` uses that server (the user must be
 allowed to CREATE DATABASE); otherwise a throwaway server is started once per session
-(:class:`marsad.store.pg_local.LocalPostgres`: initdb in a temporary directory, 127.0.0.1
+(:class:`marsad.lab.pg_local.LocalPostgres`: initdb in a temporary directory, 127.0.0.1
 only, a free port). Without either, tests that need PostgreSQL are skipped with the reason.
 Each test gets its own fresh database from ``pg_url``.
 
@@ -78,7 +78,7 @@ def pg_server() -> Iterator[_Server]:
         yield srv
         return
     try:
-        from marsad.store.pg_local import LocalPostgres
+        from marsad.lab.pg_local import LocalPostgres
 
         srv.local = LocalPostgres().start()
         srv.base = srv.local.url

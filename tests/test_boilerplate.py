@@ -7,7 +7,9 @@ import re
 import pytest
 
 from marsad.data import shared_path
-from marsad.ingest.boilerplate import (
+from marsad.ingest.document import split_paragraphs
+from marsad.text import clean_text
+from marsad.text.furniture import (
     agency_name,
     ends_sentence,
     is_headline_like,
@@ -20,8 +22,6 @@ from marsad.ingest.boilerplate import (
     split_trailing_agency,
     strip_boilerplate,
 )
-from marsad.ingest.document import split_paragraphs
-from marsad.text import clean_text
 
 P1 = "أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المناطق المتضررة من الجفاف."
 P2 = "وقال الوزير إن الخطة تشمل قروضا ميسرة وتوزيع بذور محسنة على صغار المزارعين."

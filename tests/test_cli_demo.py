@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import run_cli
+
+# `marsad demo` twice: every model loaded, the demo corpus analysed
+pytestmark = pytest.mark.slow
 
 
 def test_demo_builds_searches_and_analyses(tmp_path) -> None:

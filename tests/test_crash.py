@@ -12,6 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+# three ingests of 6,000 articles, one of them killed mid-batch
+pytestmark = pytest.mark.slow
+
 WORDS = ("الحكومة الوزير المدينة الجيش الاقتصاد السوق المباراة الفريق المستشفى الجامعة "
          "الأمطار الطريق المؤتمر الاتفاق المفاوضات الشركة النفط الطاقة المدرسة الثقافة").split()
 

@@ -21,9 +21,9 @@ from marsad.analyze.dedup import (
     signature,
     similarity,
 )
-from marsad.analyze.dedup_eval import KINDS, build_families, make_copy, score_grouping
 from marsad.cli import main
 from marsad.data import corpus_or_skip
+from marsad.lab.dedup_eval import KINDS, build_families, make_copy, score_grouping
 from marsad.model import Analysis, Document
 
 HAND = Path(__file__).parent / "data" / "stories" / "handwritten.jsonl"
@@ -191,12 +191,13 @@ def test_make_copy_edits_what_it_says():
         make_copy(ORIGINAL, "nonsense", rng, pool)
 
 
+@pytest.mark.slow
 def test_generated_copies_of_saudinewsnet():
     """Real syndicated text: 300 random articles among the first 6,000 of the corpus,
     each with 1-4 edited copies. Recall must be near-perfect; strict precision counts
     corpus-native syndicated copies as errors, hence the lower floor."""
-    from marsad.analyze.dedup_eval import evaluate
-    from marsad.analyze.snn import iter_documents
+    from marsad.lab.corpora.snn import iter_documents
+    from marsad.lab.dedup_eval import evaluate
 
     corpus_or_skip("saudinewsnet", "articles.jsonl.gz")
     docs = []
@@ -238,12 +239,10 @@ def _database(backend: str, tmp_path, request) -> str:
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_sql_index_groups_and_survives_reopening(backend, tmp_path, request):
     from marsad.store import open_store
-    from marsad.store.dedup_sql import SQLDedupIndex, assign_dup_group, ensure_tables
+    from marsad.store.dedup_sql import SQLDedupIndex, assign_dup_group
 
     db = _database(backend, tmp_path, request)
     store = open_store(db)
-    with store.transaction() as tx:
-        ensure_tables(tx)
     orig = _stored(store, ORIGINAL)
     with store.transaction() as tx:
         m = assign_dup_group(tx, orig)
@@ -289,7 +288,7 @@ def test_eval_dedup_command_rejects_bad_input(tmp_path, capsys):
 
 
 def test_eval_dedup_audit_file_is_well_formed():
-    from marsad.analyze.dedup_eval import load_audit
+    from marsad.lab.dedup_eval import load_audit
 
     audit = load_audit(Path(__file__).parent / "data" / "dedup" / "audit.tsv")
     assert len(audit) >= 60

@@ -28,7 +28,8 @@ from marsad.export import (
     writer_for,
 )
 from marsad.model import Analysis, Document, Entity, Event, Mention, Span
-from marsad.store import views
+from marsad.store import event_filters
+from marsad.store.reads.events import iter_events, list_events
 from marsad.store.schema import EVENT_COLUMNS_V5, MIGRATIONS, SCHEMA_VERSION
 
 NEW_COLUMNS = {name for name, _ in EVENT_COLUMNS_V5}
@@ -78,7 +79,7 @@ def coded() -> Analysis:
     return a
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request, db_path):
     return backend_db(request, db_path)
 
@@ -93,7 +94,7 @@ def stored(db):
 
 def _rows(db, **filters) -> list[dict]:
     with marsad.open(db, readonly=True) as s:
-        return sorted(views.list_events(s, views.event_filter(**filters)), key=lambda r: r["idx"])
+        return sorted(list_events(s, event_filters.event_filter(**filters)), key=lambda r: r["idx"])
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -182,6 +183,7 @@ def test_migrates_a_version_4_sqlite_file(db_path) -> None:
     assert NEW_COLUMNS <= set(cols) and cols["fatalities"] == "INTEGER"
 
 
+@pytest.mark.postgres
 def test_migrates_a_version_4_postgres_database(request) -> None:
     pg = require(request, "pg_url")
     import psycopg
@@ -238,7 +240,7 @@ def test_geo_precision() -> None:
 
 def _export(db, fmt: str) -> str:
     with marsad.open(db, readonly=True) as s:
-        return "".join(writer_for("events", fmt)(views.iter_events(s, views.event_filter())))
+        return "".join(writer_for("events", fmt)(iter_events(s, event_filters.event_filter())))
 
 
 def test_acled_export_carries_the_fields(stored) -> None:

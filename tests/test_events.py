@@ -8,11 +8,11 @@ import pytest
 
 from marsad.analyze.base import base_analysis
 from marsad.analyze.events import code_events
-from marsad.analyze.events.evaluate import score_gold, score_negatives
-from marsad.analyze.events.gold import read_gold, read_sentences
 from marsad.analyze.events.lexicon import build_lexicon, compile_spec
 from marsad.analyze.pipeline import Pipeline, registered
 from marsad.data import corpus_or_skip, shared_path
+from marsad.lab.events.evaluate import score_gold, score_negatives
+from marsad.lab.events.gold import read_gold, read_sentences
 from marsad.model import PLOVER_TYPES, Document, Event
 
 DATA = Path(__file__).parent / "data" / "events"

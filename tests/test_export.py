@@ -22,7 +22,10 @@ from marsad.export import (
     iter_jsonl,
     writer_for,
 )
-from marsad.store import views
+from marsad.store import event_filters
+from marsad.store.reads.documents import doc_filter, iter_documents
+from marsad.store.reads.entities import entity_filter, iter_entities
+from marsad.store.reads.events import iter_events
 
 pytest_plugins = ("test_web_data",)  # the shared database and servers
 
@@ -96,12 +99,12 @@ def test_writer_for_refuses_impossible_pairs(what, fmt) -> None:
 
 def test_views_iterators_do_not_load_whole_tables(web_db) -> None:
     with marsad.open(web_db["path"], readonly=True) as store:
-        it = views.iter_events(store, views.event_filter())
+        it = iter_events(store, event_filters.event_filter())
         assert isinstance(it, types.GeneratorType)
         first = next(it)
         assert first["type"] and first["event_date"]
-        assert isinstance(views.iter_documents(store, views.doc_filter()), types.GeneratorType)
-        assert isinstance(views.iter_entities(store, views.entity_filter()), types.GeneratorType)
+        assert isinstance(iter_documents(store, doc_filter()), types.GeneratorType)
+        assert isinstance(iter_entities(store, entity_filter()), types.GeneratorType)
 
 
 # -- the command -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from marsad.analyze.events.field_eval import (
+from marsad.lab.events.field_eval import (
     FieldReport,
     GoldEvent,
     date_right,

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from marsad.analyze.events.field_own import (
+from marsad.data import corpus_or_skip
+from marsad.errors import InputError
+from marsad.lab.events.field_own import (
     IDS_DIR,
     NAMES,
     QUOTED_MANY,
@@ -17,8 +19,6 @@ from marsad.analyze.events.field_own import (
     rebuild,
     text_hash,
 )
-from marsad.data import corpus_or_skip
-from marsad.errors import InputError
 
 CORPUS_FILES = {"saudinewsnet": ("saudinewsnet", "articles.jsonl.gz"),
                 "topics": ("topics", "train.jsonl.gz")}

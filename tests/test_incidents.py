@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 
 from marsad.analyze.incidents import Fuser, Report, fuse
-from marsad.analyze.incidents.evaluate import GOLD, evaluate, read_gold, score
+from marsad.lab.incidents.evaluate import GOLD, evaluate, read_gold, score
 from marsad.model import Event, Span
 
 NAJRAN = {"entity_id": "gn:103630", "name_en": "Najran", "country": "SA", "lat": 17.4933, "lon": 44.1277}
@@ -218,6 +218,7 @@ def test_missing_gold_article_is_a_clear_error(tiny: Path, tmp_path: Path):
 
 # --- the labelled SaudiNewsNet set --------------------------------------------------------
 
+@pytest.mark.slow
 def test_fusion_on_the_labelled_saudinewsnet_set():
     from marsad.analyze.pipeline import Pipeline
     from marsad.data import corpus_or_skip

@@ -170,7 +170,7 @@ def test_a_later_article_loads_only_its_window(tmp_path) -> None:
 
 # -- filters -----------------------------------------------------------------------------------
 def test_filters_over_incidents(db) -> None:
-    from marsad.store.views import event_filter
+    from marsad.store.event_filters import event_filter
 
     with marsad.open(db) as store:
         store.add([
@@ -197,7 +197,7 @@ def test_filters_over_incidents(db) -> None:
 # -- migration -----------------------------------------------------------------------------------
 def _v5_database(path: Path, analyses: list[Analysis]) -> None:
     """A database as marsad wrote it before incidents: schema 5, documents and events."""
-    from marsad.store.sql import event_row
+    from marsad.store.rows import event_row
     from marsad.store.sqlite import _FTS
 
     with sqlite3.connect(path) as conn:
@@ -227,10 +227,10 @@ def test_an_older_database_migrates_and_is_fused_by_the_next_ingest(tmp_path) ->
            article("sabq", "2015-07-26", "نجران", date="2015-07-24")]
     _v5_database(db, old)
     with marsad.open(db) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         assert store.count_incidents() == 0
         assert len(store.fetchall("SELECT doc_id FROM incident_pending")) == 2
-        rep = store.ingest([article("alyaum", "2015-07-26", "نجران", date="2015-07-24").document],
+        rep = marsad.ingest(store, [article("alyaum", "2015-07-26", "نجران", date="2015-07-24").document],
                            analyze=False, progress=False)
         assert rep.new == 1 and rep.incidents["articles"] == 2
         assert "2 earlier articles fused" in rep.summary()
@@ -309,6 +309,7 @@ def test_inprocess_ingest_makes_incidents(demo_db) -> None:
         assert store.count_incidents() == n
 
 
+@pytest.mark.slow
 def test_dask_ingest_makes_the_same_incidents(demo_db, tmp_path) -> None:
     pytest.importorskip("distributed")
     from distributed import Client, LocalCluster
@@ -353,7 +354,7 @@ def test_feed_watcher_makes_incidents(tmp_path) -> None:
     from test_watch import FAST, Server, Site, rss
 
     from marsad.analyze.pipeline import default_pipeline
-    from marsad.ingest.watch import Feed, WatchConfig, Watcher
+    from marsad.run.watch import Feed, WatchConfig, Watcher
 
     title = "مسيرة في رام الله للمطالبة بالإفراج عن الأسرى"
     para = ("شارك آلاف الفلسطينيين الجمعة في مسيرة انطلقت من دوار المنارة وسط رام الله، للمطالبة "

@@ -9,7 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from marsad.ingest import read_paths
-from marsad.ingest.boilerplate import is_marker, is_utility_line
+from marsad.text.furniture import is_marker, is_utility_line
 
 DEMO = Path(str(files("marsad") / "resources" / "demo"))
 

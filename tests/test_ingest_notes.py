@@ -6,7 +6,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from marsad.ingest.document import MAX_ARTICLE_CHARS
+
+# the whole pipeline on a 200,000-character article (about a minute)
+pytestmark = pytest.mark.slow
 
 
 def test_ingest_says_when_it_cuts_an_article_or_drops_a_date(tmp_path):

@@ -9,8 +9,8 @@ import pytest
 
 from marsad.analyze.base import base_analysis
 from marsad.analyze.link import geocode, load_linker, local_id, lookup_entity
-from marsad.analyze.link.evaluate import evaluate_gold, read_gold
 from marsad.data import shared_path
+from marsad.lab.link.evaluate import evaluate_gold, read_gold
 from marsad.model import Analysis, Document, Mention
 
 DATA = Path(__file__).parent / "data" / "link"

@@ -187,6 +187,7 @@ def test_eval_ner_cli_tags_with_the_model(tmp_path):
     assert "overall" in r.stdout and "PERS" in r.stdout and "LOC" in r.stdout
 
 
+@pytest.mark.slow
 def test_out_of_domain_encyclopedic_set():
     """Our own encyclopedic-style sentences (tests/data/ner/README.md): not news, PERS/LOC/
     ORG only. A floor at the issue's out-of-domain aim, so a model that generalizes worse
@@ -201,6 +202,7 @@ def test_out_of_domain_encyclopedic_set():
     assert d["overall"]["f1"] >= 70.0, d["overall"]
 
 
+@pytest.mark.slow
 def test_bench_ner_cli_prints_throughput(tmp_path):
     src = tmp_path / "in.conll"
     src.write_text(CONLL_IN, encoding="utf-8")
@@ -209,6 +211,7 @@ def test_bench_ner_cli_prints_throughput(tmp_path):
     assert "tokens/s" in r.stdout and "model memory" in r.stdout and "load time" in r.stdout
 
 
+@pytest.mark.slow
 def test_train_on_a_slice(tmp_path):
     data = corpus_or_skip("anercorp", "train.conll")
     out = tmp_path / "model"
@@ -224,6 +227,7 @@ def test_train_on_a_slice(tmp_path):
     assert len(m.tag(["في", "ألمانيا", "."])) == 3
 
 
+@pytest.mark.slow
 def test_train_reusing_a_network(tmp_path):
     """A CRF-only change ships with an existing network: the weight is chosen on dev."""
     data = corpus_or_skip("anercorp", "train.conll")
@@ -247,6 +251,7 @@ def test_train_reusing_a_network(tmp_path):
     assert m.ensembled and len(m.tag(["في", "ألمانيا", "."])) == 3
 
 
+@pytest.mark.slow
 def test_train_two_networks_on_a_slice(tmp_path):
     """The training recipe with networks (needs torch, a training-only extra: skipped
     without it)."""
@@ -259,8 +264,8 @@ def test_train_two_networks_on_a_slice(tmp_path):
                     "(marsad train ner-resources)")
     from marsad.analyze.ner.conll import read_conll
     from marsad.analyze.ner.neural import network_stems
-    from marsad.analyze.ner.neural_train import NeuralSettings
-    from marsad.analyze.ner.train import TrainSettings, split_dev, train_ner
+    from marsad.lab.ner.neural_train import NeuralSettings
+    from marsad.lab.ner.train import TrainSettings, split_dev, train_ner
 
     sents = read_conll(data, labelled=True)[:220]
     train, dev = split_dev(sents, 0.1)

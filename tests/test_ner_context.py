@@ -28,7 +28,7 @@ def _lstm_reference(x: np.ndarray, wih, whh, b) -> np.ndarray:
 
 
 def test_packed_lstm_steps_only_running_sentences():
-    from marsad.analyze.ner.neural import gates_ifog, pad_rows, run_lstms
+    from marsad.analyze.ner.lstm import gates_ifog, pad_rows, run_lstms
 
     rng = np.random.default_rng(1)
     H, D, K = 4, 3, 2
@@ -123,7 +123,7 @@ def test_context_features_reach_the_crf(tmp_path):
 def test_train_context_small_run(tmp_path):
     """The recipe end to end on a few hundred sentences (torch is a training-only extra)."""
     pytest.importorskip("torch")
-    from marsad.analyze.ner.context_train import ContextSettings, build_context
+    from marsad.lab.ner.context_train import ContextSettings, build_context
 
     rng = np.random.default_rng(0)
     words = ["في", "قال", "الرئيس", "مدينه", "وزير", "الخارجيه", "اليوم", "امس"]

@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from marsad.analyze.ner.conll import ConllSentence
 from marsad.analyze.ner.gazetteer import write_phrases
 from marsad.analyze.ner.memory import (
@@ -87,6 +89,7 @@ def test_file_round_trip(tmp_path):
     assert read_memory(tmp_path / "memory.tsv").phrases == mem
 
 
+@pytest.mark.slow
 def test_train_with_memory_on_a_slice(tmp_path):
     data = corpus_or_skip("anercorp", "train.conll")
     out = tmp_path / "model"

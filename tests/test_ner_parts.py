@@ -153,8 +153,8 @@ def test_network_inputs_are_versioned():
 
 def test_mention_replacement_keeps_labels_aligned():
     from marsad.analyze.ner.conll import ConllSentence
-    from marsad.analyze.ner.neural_train import mention_replacement
     from marsad.analyze.ner.scorer import spans_from_bio
+    from marsad.lab.ner.neural_train import mention_replacement
 
     sents = [ConllSentence(["زار", "محمد", "علي", "بغداد", "."], ["O", "B-PERS", "I-PERS", "B-LOC", "O"]),
              ConllSentence(["قال", "سمير", "في", "دمشق"], ["O", "B-PERS", "O", "B-LOC"]),

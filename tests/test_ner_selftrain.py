@@ -1,12 +1,12 @@
-"""Self-training the NER network on pseudo-labelled news (marsad.analyze.ner.selftrain)."""
+"""Self-training the NER network on pseudo-labelled news (marsad.lab.ner.selftrain)."""
 
 from __future__ import annotations
 
 import pytest
 
-from marsad.analyze.ner.selftrain import SelfTrainSettings, news_sentences, pseudo_label
 from marsad.analyze.ner.tagger import load_model
 from marsad.data import corpus_or_skip
+from marsad.lab.ner.selftrain import SelfTrainSettings, news_sentences, pseudo_label
 from marsad.model import Document
 
 NEWS = [
@@ -71,6 +71,7 @@ def test_self_train_flags_are_checked(tmp_path):
     assert r.returncode != 0 and "--self-train" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_self_training_recipe_on_a_slice(tmp_path):
     """Teacher, pseudo labels, student, split and refit (needs torch, a training-only
     extra: skipped without it)."""
@@ -82,8 +83,8 @@ def test_self_training_recipe_on_a_slice(tmp_path):
         pytest.skip(f"news word vectors {default_vectors_path()} not built "
                     "(marsad train ner-resources)")
     from marsad.analyze.ner.conll import read_conll
-    from marsad.analyze.ner.neural_train import NeuralSettings
-    from marsad.analyze.ner.train import TrainSettings, split_dev, train_ner
+    from marsad.lab.ner.neural_train import NeuralSettings
+    from marsad.lab.ner.train import TrainSettings, split_dev, train_ner
 
     train, dev = split_dev(read_conll(data, labelled=True)[:220], 0.1)
     out = tmp_path / "model"

@@ -14,6 +14,9 @@ from marsad.store.postgres import _tsquery, mask, translate
 from marsad.store.query import parse_query
 from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
 
+# a throwaway PostgreSQL server (or $MARSAD_TEST_PG): not in make test-fast
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def pg(request) -> str:
@@ -105,7 +108,7 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def pair(request, tmp_path_factory):
     """The same 250 SaudiNewsNet articles in a SQLite file and a PostgreSQL database."""
-    from marsad.cli.core import bench_articles
+    from marsad.lab.commands.core import bench_articles
 
     path = corpus_or_skip("saudinewsnet", "articles.jsonl.gz")
     docs = [base_analysis(d) for d in bench_articles(250, str(path))]

@@ -9,7 +9,7 @@ import re
 from conftest import run_cli
 
 from marsad.progress import Progress, format_duration, format_rate
-from marsad.run.inprocess import IngestReport
+from marsad.run.engine import IngestReport
 
 LINE = re.compile(r"^ingest: (\d+)/(\d+) docs, (\d+(?:\.\d+)?) docs/s(?:, ETA \d+(?:m\d\ds|s|h\d\dm))?$")
 

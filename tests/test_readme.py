@@ -92,6 +92,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.Comple
     return results
 
 
+@pytest.mark.slow  # the README's commands: every model loaded, the demo analysed
 @pytest.mark.parametrize("cmd", MARSAD)
 def test_readme_command_runs(cmd: str, ran: dict[str, subprocess.CompletedProcess]) -> None:
     if cmd.startswith("source ") and not (Path(sys.prefix) / "bin" / "activate").exists():
@@ -107,6 +108,7 @@ def test_readme_command_runs(cmd: str, ran: dict[str, subprocess.CompletedProces
         assert re.search(r"\b[1-9]\d* new, 0 already known, 0 failed", r.stdout), r.stdout
 
 
+@pytest.mark.slow  # the README's commands: every model loaded, the demo analysed
 def test_readme_python_snippet_runs(ran: dict[str, subprocess.CompletedProcess]) -> None:
     r = ran["<python>"]
     assert r.returncode == 0, r.stderr

@@ -258,6 +258,7 @@ def test_request_size_fits_the_article_limit() -> None:
     assert len(longest.encode()) <= limit < 20 * 2**20
 
 
+@pytest.mark.slow
 def test_small_post_does_not_wait_behind_a_big_one(tmp_path: Path) -> None:
     """Two real concurrent requests: while a long article is analysed, a short one posted
     after it is analysed and stored, and readable, before the long one is answered."""

@@ -7,8 +7,8 @@ import pytest
 from marsad.analyze.base import base_analysis
 from marsad.analyze.events.coder import EventCoder
 from marsad.analyze.events.roles import ROLES, RoleModel, default_role_model, model_path
-from marsad.analyze.events.roles_train import Example, choice_accuracy, fit
 from marsad.data import corpus_or_skip
+from marsad.lab.events.roles_train import Example, choice_accuracy, fit
 from marsad.model import Document
 
 TEXTS = [
@@ -69,10 +69,11 @@ def test_grammatical_roles_survive_the_model():
         assert src is None or "الجندي" not in src  # أصيب الجندي: the wounded is no source
 
 
+@pytest.mark.slow
 def test_cross_validation_runs_on_the_corpora(capsys):
     corpus_or_skip("events-field-dev", "gold.jsonl")
     corpus_or_skip("events-gold-dev", "arabic_events_dev.xml")
-    from marsad.analyze.events.roles_train import main
+    from marsad.lab.events.roles_train import main
 
     assert main(["--cv-only", "--sets", "dev", "--check-sets", "", "--folds", "3", "--steps", "60"]) == 0
     out = capsys.readouterr().out

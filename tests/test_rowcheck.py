@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from marsad.analyze.base import base_analysis
 from marsad.analyze.events.coder import EventCoder
 from marsad.analyze.events.rowcheck import RowCheck, default_row_check, model_path, row_features
@@ -52,9 +54,10 @@ def test_the_reference_sentences_keep_their_events_with_the_shipped_check():
     assert {"ASSAULT", "COERCE"} <= types
 
 
+@pytest.mark.slow
 def test_cross_validation_runs_on_the_corpora(capsys, tmp_path):
     corpus_or_skip("events-field-dev", "gold.jsonl")
-    from marsad.analyze.events.rowcheck_train import main
+    from marsad.lab.events.rowcheck_train import main
 
     out_file = tmp_path / "rowcheck.json"
     assert main(["--sets", "dev", "--check-sets", "", "--folds", "3", "--thresholds", "0.3",

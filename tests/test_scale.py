@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import run_cli
 
 from marsad.analyze.pipeline import registered
 from marsad.data import corpus_or_skip
+
+# `marsad bench scale`: both engines, a Dask cluster, the NER model loaded twice
+pytestmark = pytest.mark.slow
 
 
 def test_bench_scale_smoke() -> None:

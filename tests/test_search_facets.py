@@ -9,6 +9,7 @@ dedup) into a real SQLite file and, when a server is available, a PostgreSQL dat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from pg_server import require
 import marsad
 from marsad.errors import QueryError
 from marsad.model import Document
-from marsad.store import views
 from marsad.store.names import entity_ids, known_phrases
 from marsad.store.query import parse_query
-from marsad.store.views import doc_filter, list_documents
+from marsad.store.reads.documents import doc_filter, list_documents
+from marsad.store.reads.facets import load_meta, search_facets, sql_facets
+from marsad.store.reads.search import rank_matches
 
 LOCAL = "http://127.0.0.1"
 
@@ -77,7 +79,7 @@ NAME = {v: k for k, v in ID.items()}
 
 def _build(db: Any) -> None:
     with marsad.open(db) as s:
-        report = s.ingest(list(DOCS.values()))
+        report = marsad.ingest(s, list(DOCS.values()))
         assert report.new == len(DOCS), report
 
 
@@ -88,7 +90,8 @@ def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, sqlite_db: Path):
     """The corpus on each backend, read-only (PostgreSQL skipped, saying why, without a
     server)."""
@@ -156,14 +159,14 @@ def test_type_and_country_must_hold_for_one_event(store) -> None:
 
 def test_event_facet_counts_follow_the_event_filter(store) -> None:
     q = parse_query("country:YE")
-    f = views.search_facets(store, q)
+    f = search_facets(store, q)
     assert {r["value"]: r["n"] for r in f["type"]}["ASSAULT"] == 1  # not the poem's Damascus assault
-    f = views.search_facets(store, parse_query("type:ASSAULT"))
+    f = search_facets(store, parse_query("type:ASSAULT"))
     countries = {r["value"]: r["n"] for r in f["country"]}
     assert countries["YE"] == 1 and countries["SY"] == 2
-    ranked = views.rank_matches(store, q, views.load_meta(store))
-    fast = views.sql_facets(store, ranked.matched, q=q)  # the web's path counts alike
-    assert fast["type"] == [dict(r) for r in views.search_facets(store, q)["type"]]
+    ranked = rank_matches(store, q, load_meta(store))
+    fast = sql_facets(store, ranked.matched, q=q)  # the web's path counts alike
+    assert fast["type"] == [dict(r) for r in search_facets(store, q)["type"]]
 
 
 @pytest.mark.parametrize("query, fragment", [
@@ -217,6 +220,27 @@ def test_source_matches_alike_in_search_and_listings(store) -> None:
     for value in ("okaz", "OKAZ", "Okaz"):
         assert set(names(store.search(f"source:{value}"))) == want
         assert {NAME[r["id"]] for r in list_documents(store, doc_filter(source=value))} == want
+
+
+def test_one_source_filter_in_search_listings_api_and_export(client, sqlite_db, tmp_path) -> None:
+    """The same ``source`` value selects the same articles in search (library and web), the
+    documents listing (library and API) and the export (the real command), whatever its case."""
+    from conftest import run_cli
+
+    want = {"isis_iraq", "isis_syria"}  # stored as "Okaz" and "okaz"
+    for value in ("okaz", "OKAZ"):
+        with marsad.open(sqlite_db, readonly=True) as s:
+            assert set(names(s.search(f"source:{value}", collapse=False, limit=50))) == want
+            assert {NAME[r["id"]] for r in list_documents(s, doc_filter(source=value))} == want
+        web = client.get("/api/search", params={"q": f"source:{value}", "collapse": "false"}).json()
+        assert {NAME[h["id"]] for h in web["items"]} == want
+        api = client.get("/api/documents", params={"source": value}).json()
+        assert {NAME[r["id"]] for r in api["items"]} == want
+        out = tmp_path / f"{value}.jsonl"
+        r = run_cli("export", "--db", str(sqlite_db), "--what", "documents", "--source", value,
+                    "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        assert {NAME[json.loads(line)["id"]] for line in out.read_text().splitlines()} == want
 
 
 # -- safety ----------------------------------------------------------------------------------------------

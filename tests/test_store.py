@@ -31,7 +31,7 @@ DOCS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request, db_path):
     """A fresh database on each backend: a SQLite file, or a PostgreSQL database on the
     test server (tests/pg_server.py; skipped, saying why, when there is none)."""

@@ -21,7 +21,7 @@ N = 240
 PROCESSES = 4
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request, db_path):
     return backend_db(request, db_path)
 

@@ -19,9 +19,9 @@ from marsad.analyze.stories import (
     default_weights,
     update_stories,
 )
-from marsad.analyze.stories_eval import load_labels, score_clusters
 from marsad.cli import main
 from marsad.data import corpus_or_skip
+from marsad.lab.stories_eval import load_labels, score_clusters
 from marsad.model import Analysis, Document, Entity, Mention
 
 DATA = Path(__file__).parent / "data" / "stories"
@@ -215,6 +215,7 @@ def test_labels_file_is_our_annotation():
     assert set(labels.values()) == stories
 
 
+@pytest.mark.slow
 def test_eval_stories_on_saudinewsnet_labels(capsys):
     """Regression floor for the hand-labelled SaudiNewsNet set, text only."""
     corpus_or_skip("saudinewsnet", "articles.jsonl.gz")
@@ -240,7 +241,7 @@ def test_ingest_clusters_what_an_interrupted_run_left(tmp_path, rows):
     them into their stories; the run after that has nothing left to do."""
     import marsad
     from marsad.analyze.pipeline import default_pipeline, registered
-    from marsad.run.inprocess import ingest
+    from marsad.run.engine import ingest
 
     pipe = default_pipeline(disable=[s for s in registered() if s != "keywords"])  # quick
     with marsad.open(tmp_path / "cut.db") as store:

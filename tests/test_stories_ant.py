@@ -7,11 +7,13 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from marsad.analyze.stories import DEFAULT, MemoryStoryStore, StoryArticle, update_stories
-from marsad.analyze.stories_eval import labels_corpus, load_labels
 from marsad.cli import main
 from marsad.data import corpus_or_skip
 from marsad.ingest.url_date import date_from_url
+from marsad.lab.stories_eval import labels_corpus, load_labels
 
 DATA = Path(__file__).parent / "data" / "stories"
 ANT = DATA / "ant2018.tsv"
@@ -36,6 +38,7 @@ def test_ant_labels_cover_one_window_and_are_ids_only():
     assert "ant2018.tsv" in (DATA / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_eval_stories_on_ant_labels(capsys):
     """Regression floor for the ANT 2018 set, text only (the corpus is read in place)."""
     corpus_or_skip("topics", "train.jsonl.gz")
@@ -47,6 +50,7 @@ def test_eval_stories_on_ant_labels(capsys):
     assert out["bcubed_f1"] >= 0.9
 
 
+@pytest.mark.slow
 def test_eval_stories_corpus_option_is_checked(capsys):
     corpus_or_skip("topics", "train.jsonl.gz")
     # SaudiNewsNet labels read against the ANT corpus: nothing found, a clear error

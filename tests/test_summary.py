@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marsad.analyze.base import base_analysis
 from marsad.analyze.pipeline import Pipeline
-from marsad.analyze.summary import furniture_paragraphs, summary_sentences
+from marsad.analyze.summary import summary_sentences
 from marsad.model import Document
+from marsad.text.furniture import furniture_paragraphs
 
 
 def _reference(path, *, real_only: bool) -> Document:

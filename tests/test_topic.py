@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from marsad.analyze.topic import LABELS, load_model
-from marsad.analyze.topic.metrics import score
 from marsad.analyze.topic.model import TopicModel
 from marsad.cli import main
 from marsad.errors import ResourceMissing
+from marsad.lab.topic.metrics import score
 
 # Our own short articles, two per label, written for this test (not from any corpus), with
 # the punctuation and digits real articles have (one training corpus has none).

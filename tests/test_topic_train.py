@@ -7,12 +7,15 @@ import gzip
 import json
 from itertools import islice
 
+import pytest
+
 from marsad.analyze.topic import LABELS
 from marsad.analyze.topic.model import TopicModel
 from marsad.cli import main
 from marsad.data import corpus_or_skip
 
 
+@pytest.mark.slow
 def test_train_on_a_slice_then_classify_and_eval(tmp_path, capsys):
     src = corpus_or_skip("topics", "train.jsonl.gz")
     with gzip.open(src, "rt", encoding="utf-8") as fh:

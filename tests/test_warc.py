@@ -13,7 +13,7 @@ import pytest
 
 import marsad
 from marsad.ingest import read_paths
-from marsad.run.inprocess import ingest
+from marsad.run.engine import ingest
 
 pytest.importorskip("warcio")
 

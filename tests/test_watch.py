@@ -23,7 +23,7 @@ import pytest
 import marsad
 from marsad.errors import InputError
 from marsad.ingest.fetch import FetchConfig, FetchError, PoliteClient
-from marsad.ingest.watch import Feed, WatchConfig, Watcher, parse_interval, read_feed_list
+from marsad.run.watch import Feed, WatchConfig, Watcher, parse_interval, read_feed_list
 from marsad.store.watch_state import WatchState
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -382,7 +382,7 @@ def test_round_with_broken_feeds(servers, db_path, caplog) -> None:
         assert needle in log, needle
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db(request, db_path):
     from pg_server import backend_db
 

@@ -9,6 +9,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from conftest import run_cli
 from test_web_data import free_port
 
@@ -72,6 +73,7 @@ def test_serve_errors_are_one_line(tmp_path, web_db) -> None:
     assert r.returncode == 1 and "one worker" in r.stderr
 
 
+@pytest.mark.slow
 def test_bench_serve_prints_latency_and_throughput(web_db) -> None:
     r = run_cli("bench", "serve", "--db", str(web_db["path"]), "--requests", "60", "--concurrency", "2",
                 "--seconds", "60", timeout=180)

@@ -14,7 +14,12 @@ import pytest
 import marsad
 from marsad.analyze.base import base_analysis
 from marsad.model import EVENT_STATUSES, PLOVER_TYPES, Analysis, Document, Entity, Mention
-from marsad.store import views
+from marsad.store.reads.entities import (
+    NETWORK_LINKS_PER_NODE,
+    NETWORK_SIZE,
+    cooccurrence,
+    entity_places,
+)
 from marsad.web import i18n
 
 EVENTS_RESOURCES = Path(marsad.__file__).parent / "resources" / "events"
@@ -101,7 +106,7 @@ def network_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def test_places_need_support(places_store) -> None:
-    places = views.entity_places(places_store, "kb:houthi")
+    places = entity_places(places_store, "kb:houthi")
     by_id = {p["id"]: p for p in places}
     # its country from the knowledge base, and Sanaa named close to it in two reports
     assert by_id["country:YE"]["kind"] == "country"
@@ -113,21 +118,21 @@ def test_places_need_support(places_store) -> None:
 
 def test_network_is_capped_to_the_strongest(network_store) -> None:
     store = network_store
-    net = views.cooccurrence(store, "local:ego")
+    net = cooccurrence(store, "local:ego")
     assert net.available == len(NEIGHBOURS) == 35
-    assert len(net.nodes) == views.NETWORK_SIZE + 1 and net.nodes[0]["ego"]
+    assert len(net.nodes) == NETWORK_SIZE + 1 and net.nodes[0]["ego"]
     weights = [n["weight"] for n in net.nodes[1:]]
     assert weights == sorted((1 + i % 6 for i in range(35)), reverse=True)[:30]  # the five weakest left out
-    small = views.cooccurrence(store, "local:ego", size=5)
+    small = cooccurrence(store, "local:ego", size=5)
     assert [n["weight"] for n in small.nodes[1:]] == [6] * 5
     drawn = {n["id"] for n in net.nodes}
     assert all(e["source"] in drawn and e["target"] in drawn for e in net.edges)
     spokes = [e for e in net.edges if "local:ego" in (e["source"], e["target"])]
-    assert len(spokes) == views.NETWORK_SIZE
+    assert len(spokes) == NETWORK_SIZE
     between = [e for e in net.edges if e not in spokes]
     assert between and all(e["weight"] >= 2 for e in between)
     # the backbone only: far fewer links than the pairs that share an article
-    assert len(between) <= views.NETWORK_LINKS_PER_NODE * views.NETWORK_SIZE < 30 * 29 // 2
+    assert len(between) <= NETWORK_LINKS_PER_NODE * NETWORK_SIZE < 30 * 29 // 2
 
 
 def _coder_modes() -> set[str]:

@@ -1,5 +1,5 @@
 """The search page's entity, country and event-type facets, counted in memory from the
-per-document facet table, equal the SQL counts (views.sql_facets) on both backends: for
+per-document facet table, equal the SQL counts (sql_facets) on both backends: for
 every article, for matched subsets, and with event facets scoping the event counts."""
 
 from __future__ import annotations
@@ -11,8 +11,15 @@ from pg_server import require
 from test_search_facets import DOCS
 
 import marsad
-from marsad.store import views
 from marsad.store.query import parse_query
+from marsad.store.reads.facets import (
+    index_facets,
+    load_facet_index,
+    load_meta,
+    name_entity_facet,
+    sql_facets,
+)
+from marsad.store.reads.search import rank_matches
 
 pytest_plugins = ("test_web_data",)  # the shared hand-made database
 
@@ -23,7 +30,7 @@ QUERIES = ["", "داعش", "هجوم", "type:ASSAULT", "country:YE", "country:YE
 
 def _build(db: object) -> None:
     with marsad.open(db) as s:
-        assert s.ingest(list(DOCS.values())).new == len(DOCS)
+        assert marsad.ingest(s, list(DOCS.values())).new == len(DOCS)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +40,8 @@ def pipeline_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module", params=["pipeline", "hand-made", "postgres"])
+@pytest.fixture(scope="module",
+                params=["pipeline", "hand-made", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, pipeline_db: Path, web_db):
     if request.param == "postgres":
         server = require(request, "pg_server")
@@ -53,27 +61,27 @@ def _matched(store, text: str) -> tuple[str, ...] | None:
     q = parse_query(text)
     if not q.has_text and not q.filters:
         return None
-    return views.rank_matches(store, q, views.load_meta(store), collapse=False).matched
+    return rank_matches(store, q, load_meta(store), collapse=False).matched
 
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_memory_facets_equal_sql_facets(store, text: str) -> None:
-    index = views.load_facet_index(store)
+    index = load_facet_index(store)
     try:
         q = parse_query(text)
     except marsad.QueryError:
         pytest.skip(f"{text!r} is not a query on its own")
     ids = _matched(store, text)
-    want = views.sql_facets(store, ids, q=q)
-    got = views.name_entity_facet(store, views.index_facets(ids, index, q=q))
+    want = sql_facets(store, ids, q=q)
+    got = name_entity_facet(store, index_facets(ids, index, q=q))
     assert got == want
     if ids is not None:  # the counts stand for the matched articles, not the whole database
-        assert views.index_facets(None, index, q=q) == views.index_facets(
-            tuple(views.load_meta(store)), index, q=q)
+        assert index_facets(None, index, q=q) == index_facets(
+            tuple(load_meta(store)), index, q=q)
 
 
 def test_the_index_holds_each_documents_entities_and_events(store) -> None:
-    index = views.load_facet_index(store)
+    index = load_facet_index(store)
     n_events = store.fetchall("SELECT COUNT(*) AS n FROM events")[0]["n"]
     assert sum(len(v) for v in index.events.values()) == n_events
     pairs = store.fetchall("SELECT COUNT(*) AS n FROM (SELECT DISTINCT doc_id, entity_id FROM mentions "
@@ -86,7 +94,7 @@ def test_web_search_facets_use_the_index_and_agree(client, web_db) -> None:
     r = client.get("/api/search", params={"q": "حلب", "facets": "true"}).json()
     with marsad.open(web_db["path"], readonly=True) as s:
         q = parse_query("حلب")
-        want = views.sql_facets(s, _matched(s, "حلب"), q=q)
+        want = sql_facets(s, _matched(s, "حلب"), q=q)
     for name in ("entity", "country", "type"):
         assert r["facets"][name] == want[name]
     state = client.app.state.marsad

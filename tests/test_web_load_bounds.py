@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from marsad.web import loadstats
+from marsad.lab.serve import loadstats
 from marsad.web.state import (
     CACHE_BYTES,
     CACHE_SIZES,

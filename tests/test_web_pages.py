@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_web_data import LOCAL, TOKEN, build_web_db
 
-from marsad.store.views import bucket_series
+from marsad.store.reads.events import bucket_series
 from marsad.web.highlight import snippet_pieces
 from marsad.web.safety import safe_url, wikidata_url
 

@@ -11,8 +11,12 @@ import sqlite3
 import pytest
 
 import marsad
-from marsad.store import views
+from marsad.store import event_filters
 from marsad.store.query import parse_query
+from marsad.store.reads.entities import entity_documents, entity_timeline, get_entity
+from marsad.store.reads.events import count_events, list_events
+from marsad.store.reads.facets import load_meta
+from marsad.store.reads.search import page_hits, rank_matches
 from marsad.web.pages.article import article_data
 
 pytest_plugins = ("test_web_data",)  # the shared hand-made database
@@ -53,20 +57,20 @@ def test_article_page_reads_by_index(web_db) -> None:
 
 def test_entity_page_reads_by_index(web_db) -> None:
     def run(s, _) -> None:
-        views.get_entity(s, "Q41183")
-        views.entity_documents(s, "Q41183", limit=20)
-        views.entity_timeline(s, "Q41183")
+        get_entity(s, "Q41183")
+        entity_documents(s, "Q41183", limit=20)
+        entity_timeline(s, "Q41183")
 
     assert _scans(web_db["path"], run) == []
 
 
 @pytest.mark.parametrize("params", [{"type": "ASSAULT"}, {"country": "SY"}, {"doc": "x"}])
 def test_filtered_event_lists_read_by_index(web_db, params) -> None:
-    f = views.event_filter(**params)
+    f = event_filters.event_filter(**params)
 
     def run(s, _) -> None:
-        views.count_events(s, f)
-        views.list_events(s, f, limit=50)
+        count_events(s, f)
+        list_events(s, f, limit=50)
 
     assert _scans(web_db["path"], run) == []
 
@@ -75,8 +79,8 @@ def test_a_search_page_reads_by_index(web_db) -> None:
     q = parse_query("حلب")
 
     def run(s, meta) -> None:
-        ranked = views.rank_matches(s, q, meta)
-        views.page_hits(s, q, ranked, limit=20, offset=0)
+        ranked = rank_matches(s, q, meta)
+        page_hits(s, q, ranked.ids[:20], ranked.ranks[:20], ranked.copies[:20])
 
     # the metadata table is read whole, once per database generation, not per request
-    assert _scans(web_db["path"], run, setup=views.load_meta) == []
+    assert _scans(web_db["path"], run, setup=load_meta) == []

@@ -31,6 +31,11 @@ class QueryError(InputError):
     """A search query that is malformed; the message says how to write it."""
 
 
+class QueryTimeout(QueryError):
+    """A read ran past the store's time limit and was stopped (the web server's readers
+    have one, as Datasette's do); the message says how to narrow it."""
+
+
 class StageError(MarsadError):
     def __init__(self, stage: str, cause: BaseException):
         self.stage = stage

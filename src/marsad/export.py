@@ -1,7 +1,7 @@
 """Streaming exports of documents, entities, events and incidents: JSON Lines, CSV, GeoJSON,
 ACLED.
 
-Each writer turns an iterator of rows (from :mod:`marsad.store.views`) into an iterator of
+Each writer turns an iterator of rows (from :mod:`marsad.store.reads`) into an iterator of
 text chunks, so the CLI writes them to a file and the web app streams them to the browser
 with no whole-table load.
 

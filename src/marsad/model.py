@@ -119,8 +119,18 @@ class Sentence:
     paragraph: int  # -1 for the headline, else index into document.paragraphs
 
 
-@dataclass(slots=True)
+@dataclass
 class Token:
+    """A word, number or punctuation mark: ``text == analysis.text[start:end]``.
+
+    ``norm`` (the matching form: :func:`marsad.text.normalize.normalize_for_match`) and
+    ``stem`` (its light stem: :func:`marsad.text.stem.stem`) are what most stages compare,
+    so the base analysis sets them once per token (``marsad.analyze.base.add_forms``) and
+    stages read them instead of normalizing the text again. They are slots, not fields:
+    derived from ``text``, so they are neither serialized nor compared, and a Token built
+    from stored JSON gets them from ``add_forms`` when a pipeline next runs on it."""
+
+    __slots__ = ("end", "norm", "start", "stem", "text")
     start: int
     end: int
     text: str

@@ -204,10 +204,6 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     return float(np.mean(np.asarray(a, dtype=np.uint64) == np.asarray(b, dtype=np.uint64)))
 
 
-def is_duplicate(a: Sequence[int], b: Sequence[int], *, config: DedupConfig = DEFAULT) -> bool:
-    return similarity(a, b) >= config.threshold
-
-
 _BAND_MUL = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -329,7 +325,6 @@ def group_signatures(
     """doc id -> group id for a batch, in order, with a fresh in-memory index."""
     g = DuplicateGrouper(MemoryDedupIndex(), config=config)
     return {doc_id: g.add(doc_id, sig).group_id for doc_id, sig in items}
-
 
 
 # -- the pipeline stage -----------------------------------------------------------------

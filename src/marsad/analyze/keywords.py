@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
+from marsad.analyze.base import add_forms, tokens_in
 from marsad.errors import ResourceMissing
-from marsad.model import Analysis
+from marsad.model import PARAGRAPH_SEP, Analysis, Token
 from marsad.text.normalize import normalize_for_match, remove_diacritics
 from marsad.text.segment import tokenize
-from marsad.text.stem import stem, strip_prefixes
+from marsad.text.stem import strip_prefixes
 
 DF_FILE = "df.tsv.gz"
 STOPWORDS_FILE = "stopwords.txt"
@@ -85,12 +87,16 @@ def _is_word(norm: str) -> bool:
     return all("\u0621" <= c <= "\u064a" for c in norm)
 
 
+@lru_cache(maxsize=300_000)
 def _is_term(norm: str) -> bool:
+    """A content word (cached per word type: the stopword test is the costly part)."""
     return _is_word(norm) and not is_stopword(norm)
 
 
-@dataclass(frozen=True)
-class Occurrence:
+_surface_form = lru_cache(maxsize=300_000)(remove_diacritics)
+
+
+class Occurrence(NamedTuple):
     stem: str
     surface: str  # the token as written, diacritics removed
     start: int
@@ -98,20 +104,28 @@ class Occurrence:
     follows: bool  # directly follows the previous term (no punctuation or stopword between)
 
 
-def term_occurrences(text: str, *, weight: float = 1.0, offset: int = 0,
-                     keep_stopwords: bool = False) -> list[Occurrence]:
-    """Content terms of ``text`` in order (every word, with ``keep_stopwords``)."""
+def token_occurrences(tokens: Iterable[Token], *, weight: float = 1.0,
+                      keep_stopwords: bool = False) -> list[Occurrence]:
+    """Content terms among ``tokens`` (which carry their forms: ``analyze.base``), in order
+    (every word, with ``keep_stopwords``)."""
     out: list[Occurrence] = []
     prev_term = False
     accept = _is_word if keep_stopwords else _is_term
-    for tok in tokenize(text, offset):
-        norm = normalize_for_match(tok.text)
-        if accept(norm):
-            out.append(Occurrence(stem(norm), remove_diacritics(tok.text), tok.start, weight, prev_term))
+    for tok in tokens:
+        if accept(tok.norm):
+            out.append(Occurrence(tok.stem, _surface_form(tok.text), tok.start, weight, prev_term))
             prev_term = True
         else:
             prev_term = False
     return out
+
+
+def term_occurrences(text: str, *, weight: float = 1.0, offset: int = 0,
+                     keep_stopwords: bool = False) -> list[Occurrence]:
+    """Content terms of ``text`` in order (every word, with ``keep_stopwords``)."""
+    toks = tokenize(text, offset)
+    add_forms(toks)
+    return token_occurrences(toks, weight=weight, keep_stopwords=keep_stopwords)
 
 
 # -- document frequencies -------------------------------------------------------------------
@@ -255,7 +269,7 @@ def keywords_from_occurrences(occ: Sequence[Occurrence], *, k: int = 10,
 
 def article_occurrences(title: str, paragraphs: Sequence[str]) -> list[Occurrence]:
     """Terms of an article's headline and real paragraphs (teasers and boilerplate out)."""
-    from marsad.analyze.summary import furniture_paragraphs
+    from marsad.text.furniture import furniture_paragraphs
 
     skip = furniture_paragraphs(paragraphs)
     occ = term_occurrences(title, weight=_TITLE_WEIGHT) if title else []
@@ -265,6 +279,32 @@ def article_occurrences(title: str, paragraphs: Sequence[str]) -> list[Occurrenc
             continue
         occ.extend(term_occurrences(p, weight=_LEAD_WEIGHT if first else 1.0))
         first = False
+    return occ
+
+
+def analysis_occurrences(analysis: Analysis) -> list[Occurrence]:
+    """:func:`article_occurrences` of the analysed document, from its tokens (their forms
+    computed once by the base analysis) instead of tokenizing the text again."""
+    from marsad.text.furniture import furniture_paragraphs
+
+    doc = analysis.document
+    skip = furniture_paragraphs(doc.paragraphs)
+    spans: list[tuple[int, int]] = []
+    weights: list[float] = []
+    if doc.title:
+        spans.append((0, len(doc.title)))
+        weights.append(_TITLE_WEIGHT)
+    pos = doc.body_offset
+    first = True
+    for i, p in enumerate(doc.paragraphs):
+        if i not in skip:
+            spans.append((pos, pos + len(p)))
+            weights.append(_LEAD_WEIGHT if first else 1.0)
+            first = False
+        pos += len(p) + len(PARAGRAPH_SEP)
+    occ: list[Occurrence] = []
+    for toks, w in zip(tokens_in(analysis, spans), weights):
+        occ.extend(token_occurrences(toks, weight=w))
     return occ
 
 
@@ -333,8 +373,7 @@ def make_keywords_stage(k: int = 10) -> Callable[[Analysis], Analysis]:
     load_df()  # fail at build time, with the fixing command, if the table is missing
 
     def keywords_stage(analysis: Analysis) -> Analysis:
-        doc = analysis.document
-        kws = article_keywords(doc.title, doc.paragraphs, k=k)
+        kws = keywords_from_occurrences(analysis_occurrences(analysis), k=k)
         analysis.keywords = [kw.text for kw in kws]
         return analysis
 

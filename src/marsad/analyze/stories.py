@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import gzip
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -122,7 +122,7 @@ class TermWeights:
 
     def vector(self, title: str, body: str, config: StoryConfig = DEFAULT) -> dict[str, float]:
         """L2-normalized log-TF x IDF vector of headline stems (weighted) and lead stems."""
-        tf: Counter[str] = Counter()
+        tf: defaultdict[str, float] = defaultdict(float)
         for t in stems(title):
             if len(t) > 1:
                 tf[t] += config.title_weight
@@ -388,7 +388,7 @@ class StoryClusterer:
             for sid, y in self._postings.get(t, {}).items():
                 partial[sid] = partial.get(sid, 0.0) + x * y
         ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._norm[sid], sid))
-        out = []
+        out: list[tuple[float, str]] = []
         for sid in ranked:
             if len(out) >= cfg.rescore:
                 break

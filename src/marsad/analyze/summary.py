@@ -15,41 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from marsad.model import Analysis
+from marsad.text.furniture import furniture_paragraphs
 
 W_CENTRAL, W_TITLE, W_LEAD = 0.45, 0.25, 0.30
 MIN_WORDS = 5  # shorter sentences (bylines, captions) are not summary material
 REDUNDANT = 0.6  # cosine above which a candidate repeats a chosen sentence
-
-
-def furniture_paragraphs(paragraphs: Sequence[str]) -> set[int]:
-    """Indexes of paragraphs that are not the article, by the ingest boilerplate rules
-    (ingest usually removed them already; a Document built by hand may still carry them):
-    "read also" markers and the teaser headlines after them, share bars and footers, a
-    trailing run of related-story headlines, and site notices."""
-    from marsad.analyze.topic.features import is_boilerplate_line
-    from marsad.ingest.boilerplate import (
-        is_headline_like,
-        is_marker,
-        is_utility_line,
-        remove_trailing_teasers,
-    )
-
-    out: set[int] = set()
-    in_block = False
-    for i, p in enumerate(paragraphs):
-        if is_marker(p) or is_utility_line(p):
-            out.add(i)
-            in_block = True
-        elif in_block and is_headline_like(p):
-            out.add(i)
-        else:
-            in_block = False
-            if is_boilerplate_line(p):
-                out.add(i)
-    kept = [i for i in range(len(paragraphs)) if i not in out]
-    _, trailing = remove_trailing_teasers([paragraphs[i] for i in kept])
-    out.update(kept[len(kept) - len(trailing):] if trailing else [])
-    return out
 
 
 def _vector(terms: Sequence[str], idf: Callable[[str], float]) -> dict[str, float]:
@@ -73,7 +43,8 @@ def _others(v: dict[str, float], total: dict[str, float]) -> float:
 def summary_sentences(analysis: Analysis, *, max_sentences: int = 3) -> list[int]:
     """Indexes (into ``analysis.sentences``) of the summary, in text order; [] when the
     article has no body sentence to offer (the headline alone is never a summary)."""
-    from marsad.analyze.keywords import load_df, term_occurrences
+    from marsad.analyze.base import tokens_in
+    from marsad.analyze.keywords import load_df, token_occurrences
 
     doc = analysis.document
     skip = furniture_paragraphs(doc.paragraphs)
@@ -85,12 +56,16 @@ def summary_sentences(analysis: Analysis, *, max_sentences: int = 3) -> list[int
     if not body:
         return []
     df = load_df()
-    text = analysis.text
     sents = analysis.sentences
-    terms = {i: [o.stem for o in term_occurrences(text[sents[i].start:sents[i].end])] for i in body}
+    # the sentences' tokens (and the headline's), with the forms the base analysis set
+    spans = [(sents[i].start, sents[i].end) for i in body]
+    if doc.title:
+        spans.append((0, len(doc.title)))
+    toks = tokens_in(analysis, spans)
+    terms = {i: [o.stem for o in token_occurrences(t)] for i, t in zip(body, toks)}
     cands = [i for i in body if len(terms[i]) >= MIN_WORDS] or body
     vecs = {i: _vector(terms[i], df.idf) for i in cands}
-    title = _vector([o.stem for o in term_occurrences(doc.title)], df.idf) if doc.title else {}
+    title = _vector([o.stem for o in token_occurrences(toks[-1])], df.idf) if doc.title else {}
     n = len(cands)
     # the mean cosine to the other sentences, through their sum: v_i·(Σv − v_i), so the
     # cost is linear in the article's length (pairwise cosines were quadratic)

@@ -1,10 +1,14 @@
 """The ``marsad`` command: a thin layer over the public API.
 
-Each capability keeps its commands in its own module here (``cli/ner.py``, ...), exposing
-``register(sub, groups)``: ``sub`` is the top-level subparsers object and ``groups`` holds
-the subparsers of the shared verbs ``train``, ``eval`` and ``bench`` so that
-``marsad train ner`` and ``marsad train topic`` live beside each other. A handler is set
+Each capability keeps its product commands in its own module here (``cli/ner.py``, ...),
+exposing ``register(sub)``, ``sub`` being the top-level subparsers object. A handler is set
 with ``parser.set_defaults(func=handler)`` and returns an exit code.
+
+Training, scoring and benchmarking are not the product: they live in the lab package
+(``lab/commands``), which the product never imports. The shared verbs ``train``, ``eval`` and
+``bench`` are added only when that package can be imported; its ``register(groups)`` then
+fills them (``groups`` maps each verb to its subparsers). Without the lab, ``marsad`` has the
+product commands alone.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from types import ModuleType
 
 from marsad.errors import MarsadError
 
@@ -27,8 +32,9 @@ COMMAND_MODULES = [
     "marsad.cli.stories",
     "marsad.cli.web",
     "marsad.cli.watch",
-    "marsad.cli.scale",
 ]
+
+LAB = "marsad.lab"  # training, evaluation and benchmarks: optional, never imported otherwise
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,23 +45,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    groups = {}
-    for verb, help_ in (
-        ("train", "train a model from annotated data"),
-        ("eval", "score a model or stage on annotated data"),
-        ("bench", "measure throughput and memory"),
-    ):
-        p = sub.add_parser(verb, help=help_, description=help_)
-        groups[verb] = p.add_subparsers(dest="what", metavar="WHAT")
-        p.set_defaults(func=lambda a, p=p: (p.print_help(), 2)[1])
+    lab = _lab()
+    if lab is not None:  # the lab's verbs come first in --help, as they always have
+        groups = {}
+        for verb, help_ in lab.VERBS:
+            p = sub.add_parser(verb, help=help_, description=help_)
+            groups[verb] = p.add_subparsers(dest="what", metavar="WHAT")
+            p.set_defaults(func=lambda a, p=p: (p.print_help(), 2)[1])
+        lab.register(groups)
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ImportError as exc:  # one broken capability must not take the CLI down
             print(f"marsad: warning: commands of {name} unavailable ({exc})", file=sys.stderr)
             continue
-        module.register(sub, groups)
+        module.register(sub)
     return parser
+
+
+def _lab() -> ModuleType | None:
+    """The lab's command package, or None when the lab is not installed: the product runs
+    without it. A lab that is there but fails to import is reported, not hidden."""
+    try:
+        return importlib.import_module(f"{LAB}.commands")
+    except ImportError as exc:
+        if not (isinstance(exc, ModuleNotFoundError) and exc.name == LAB):
+            print(f"marsad: warning: train, eval and bench unavailable ({exc})", file=sys.stderr)
+        return None
 
 
 def _version() -> str:

@@ -1,4 +1,4 @@
-"""Foundation commands: ingest, analyze, search, show, stats, bench ingest."""
+"""Foundation commands: ingest, analyze, search, show, stats."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ import argparse
 import json
 import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from marsad.cli.render import plural, print_analysis, print_hit, print_stats, printable
 from marsad.errors import StoreError
-from marsad.progress import format_rate
 
 DB_HELP = "database: a SQLite file (default: marsad.db or $MARSAD_DB) or postgresql://…"
 
@@ -43,7 +40,7 @@ def _stages(value: str | None) -> list[str]:
     return [s.strip() for s in (value or "").split(",") if s.strip()]
 
 
-def register(sub: argparse._SubParsersAction, groups: dict) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "ingest", help="read, analyse and store articles",
         description="Read articles (txt, html, jsonl, RSS/Atom, WARC, folders, zip/tar.gz, "
@@ -97,26 +94,6 @@ def register(sub: argparse._SubParsersAction, groups: dict) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
-    p = groups["train"].add_parser(
-        "vocab", help="word frequencies used by the stemmer (from SaudiNewsNet + topics)",
-        description="Count normalized words in the unlabelled corpora and write "
-        "resources/text/vocab.tsv.gz, which decides whether و ف ب ل ك are clitics.",
-    )
-    p.add_argument("--out", help="output file (default: the packaged resource)")
-    p.add_argument("--limit", type=int, help="only the first N articles")
-    p.set_defaults(func=cmd_train_vocab)
-
-    p = groups["bench"].add_parser(
-        "ingest", help="documents/s and peak memory of ingest",
-        description="Ingest N articles of SaudiNewsNet (or --input) into a fresh temporary "
-        "database and print documents/s and peak memory.",
-    )
-    p.add_argument("--n", type=int, default=2000)
-    p.add_argument("--input", help="a .jsonl(.gz) file to use instead of SaudiNewsNet")
-    p.add_argument("--stages", default="none",
-                   help="stages to run: none (ingest+index only, default), all, or a list")
-    p.set_defaults(func=cmd_bench_ingest)
-
 
 def _pipeline(args: argparse.Namespace):
     from marsad.analyze.pipeline import default_pipeline
@@ -132,30 +109,21 @@ def say(message: str) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     import marsad
     from marsad.ingest import count_inputs
+    from marsad.run.engine import IngestOptions, ingest
 
     # every argument is a path (a name may hold a newline): never raw article text
     paths = [p if p == "-" else Path(p) for p in args.paths]
-    if args.engine == "dask":
-        from marsad.run.dask import ingest_dask  # type: ignore[import-not-found]
+    options = IngestOptions(
+        analyze=not args.no_analyze, disable=_stages(args.disable),
+        batch_size=max(1, args.batch), progress=False if args.quiet else None,
+        total=count_inputs(paths), on_error=say,
+    )
+    with marsad.open(db_of(args)) as store:
+        if args.engine == "dask":
+            from marsad.run.dask import DaskExecutor
 
-        with marsad.open(db_of(args)) as store:
-            report = ingest_dask(
-                store, paths, scheduler=args.scheduler, partitions=args.partitions,
-                disable=_stages(args.disable), analyze=not args.no_analyze,
-                batch_size=max(1, args.batch), progress=False if args.quiet else None,
-                on_error=say,
-            )
-    else:
-        with marsad.open(db_of(args)) as store:
-            report = store.ingest(
-                paths,
-                pipeline=None if args.no_analyze else _pipeline(args),
-                analyze=not args.no_analyze,
-                batch_size=max(1, args.batch),
-                progress=False if args.quiet else None,
-                total=count_inputs(paths),
-                on_error=say,
-            )
+            options.executor = DaskExecutor(scheduler=args.scheduler, partitions=args.partitions)
+        report = ingest(store, paths, options)
     print(printable(f"ingest: {report.summary()} → {db_of(args)}"))
     return 1 if report.failed else 0
 
@@ -233,66 +201,4 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(s, ensure_ascii=False, indent=2))
     else:
         print_stats(s)
-    return 0
-
-
-def peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def bench_articles(n: int, path: str | None = None) -> list:
-    """N articles from SaudiNewsNet (or a .jsonl(.gz) file) as Documents, read up front so
-    the benchmark measures ingest, not reading."""
-    from marsad.data import corpus_path
-    from marsad.ingest import read_paths
-
-    src = Path(path) if path else corpus_path("saudinewsnet", "articles.jsonl.gz")
-    docs = []
-    for r in read_paths([src]):
-        if r.document is not None:
-            docs.append(r.document)
-            if len(docs) >= n:
-                break
-    return docs
-
-
-def cmd_train_vocab(args: argparse.Namespace) -> int:
-    from marsad.text.vocab import build_vocab
-
-    out = build_vocab(Path(args.out) if args.out else None, limit=args.limit)
-    print(f"wrote {out}")
-    return 0
-
-
-def cmd_bench_ingest(args: argparse.Namespace) -> int:
-    import marsad
-    from marsad.analyze.pipeline import Pipeline, default_pipeline, registered
-
-    docs = bench_articles(args.n, args.input)
-    if args.stages == "none":
-        pipe = Pipeline([])
-    elif args.stages == "all":
-        pipe = default_pipeline()
-    else:
-        pipe = Pipeline(_stages(args.stages))
-    # warm the models so their load time is not counted as throughput
-    if docs and pipe.names:
-        pipe(docs[0])
-        pipe.timings.clear()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        t0 = time.perf_counter()
-        with marsad.open(db) as store:
-            report = store.ingest(docs, pipeline=pipe, total=len(docs))
-        dt = time.perf_counter() - t0
-        size = db.stat().st_size / 2**20
-    print(f"bench ingest: {len(docs)} articles, stages: {', '.join(pipe.names) or 'none'} "
-          f"(registered: {', '.join(registered())})")
-    print(f"  {report.new} new, {report.known} known, {report.failed} failed")
-    print(f"  {format_rate(len(docs), dt, 'articles') or 'no articles'} ({dt:.2f} s), "
-          f"peak RSS {peak_rss_mb():.0f} MB, database {size:.1f} MB")
-    for name, t in pipe.timings.items():
-        print(f"  stage {name}: {format_rate(len(docs), t, 'articles') or 'not timed'}")
     return 0

@@ -16,7 +16,7 @@ def demo_corpus() -> Path:
     return Path(str(files("marsad") / "resources" / "demo"))
 
 
-def register(sub: argparse._SubParsersAction, groups: dict) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "demo", help="build the demo database and show marsad at work",
         description="Ingest the bundled demo corpus into --db (default demo.db), print what it "
@@ -43,7 +43,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"== ingesting the demo corpus {corpus} (loading the models takes a few seconds)",
           flush=True)
     with marsad.open(args.db) as store:
-        report = store.ingest([corpus], total=count_inputs([corpus]))
+        report = marsad.ingest(store, [corpus], total=count_inputs([corpus]))
         print(f"ingest: {report.summary()} → {args.db}\n")
         print_stats(store.stats())
         for q in DEMO_QUERIES:
@@ -64,7 +64,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"== marsad analyze {target}\n"
               "   (a demo article: the reference article of ../shared/samples is not here)")
     if target:
-        print_analysis(marsad.analyze(target))
+        print_analysis(marsad.analyze_file(target))
     if args.serve:
         from marsad.cli import main
 

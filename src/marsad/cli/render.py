@@ -72,8 +72,8 @@ def print_analysis(a: Analysis) -> None:
             print(f"    {e.type} {e.name_ar} — {extra}{where}")
     if a.events:
         print("  events:")
-        for e in a.events:
-            print("    " + format_event(e))
+        for ev in a.events:
+            print("    " + format_event(ev))
     if a.summary:
         print("  summary:")
         for i in a.summary:

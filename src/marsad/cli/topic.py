@@ -1,19 +1,18 @@
-"""Topic commands: ``marsad classify``, ``marsad train|eval|bench topic`` and
-``marsad train keywords`` (the document-frequency table keywords and summaries use)."""
+"""Topic command: ``marsad classify`` (training, scoring and timing the classifier are lab
+commands, in ``lab/commands/topic.py``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 CHUNK = 512  # articles classified per batch
 
 
-def register(sub: Any, groups: dict[str, Any]) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "classify", help="label each article of a JSON-lines file with its topic",
         description="Print the topic of each line of FILE (objects with \"text\" and "
@@ -23,51 +22,6 @@ def register(sub: Any, groups: dict[str, Any]) -> None:
     p.add_argument("--json", action="store_true", help='one {"id","label","score"} object a line')
     p.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
     p.set_defaults(func=cmd_classify)
-
-    t = groups["train"].add_parser(
-        "topic", help="train the topic classifier",
-        description="Train the topic classifier on labelled JSON lines (default: the topics "
-        "corpus) and write model.npz + model.json. Uses one core.",
-    )
-    t.add_argument("--train", type=Path, help="labelled JSON lines (.gz ok); default: "
-                   "topics/train.jsonl.gz under MARSAD_DATA")
-    t.add_argument("--out", type=Path, help="output folder (default: the package's resources)")
-    t.add_argument("--limit", type=int, help="use only the first N articles (quick runs)")
-    t.add_argument("--c", type=float, default=1.0, help="SVM C (default 1.0)")
-    t.add_argument("--max-features", type=int, default=60_000)
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--no-refit", action="store_true", help="ship the model fitted on 80%% only")
-    t.add_argument("--ood-proxy", action="store_true",
-                   help="also score cross-corpus and leave-one-source-out (slow: ~7 more fits)")
-    t.set_defaults(func=cmd_train)
-
-    e = groups["eval"].add_parser(
-        "topic", help="score the topic classifier on labelled JSON lines",
-        description="Accuracy, macro-F1, per-class scores and the confusion matrix on FILE "
-        "(each line needs \"text\" and \"label\").",
-    )
-    e.add_argument("file", type=Path, metavar="FILE.jsonl")
-    e.add_argument("--model", type=Path)
-    e.add_argument("--json", action="store_true", help="print the scores as JSON")
-    e.set_defaults(func=cmd_eval)
-
-    b = groups["bench"].add_parser(
-        "topic", help="topic classification throughput (articles/s, one core)",
-    )
-    b.add_argument("--file", type=Path, help="JSON lines to classify (default: topics corpus)")
-    b.add_argument("-n", type=int, default=3000, help="articles to classify (default 3000)")
-    b.add_argument("--model", type=Path)
-    b.set_defaults(func=cmd_bench)
-
-    k = groups["train"].add_parser(
-        "keywords", help="rebuild the document-frequency table for keywords and summaries",
-        description="Count in how many articles each stem occurs, over the topics and "
-        "SaudiNewsNet corpora (or the given JSON-lines files), and write df.tsv.gz.",
-    )
-    k.add_argument("files", type=Path, nargs="*", metavar="FILE.jsonl")
-    k.add_argument("--out", type=Path, help="output folder (default: the package's resources)")
-    k.add_argument("--min-df", type=int, default=3)
-    k.set_defaults(func=cmd_train_keywords)
 
 
 def _log(msg: str) -> None:
@@ -108,95 +62,4 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if skipped:
         _log(f"{done:,} article(s) classified; {skipped:,} malformed line(s) skipped")
         return 1
-    return 0
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    from marsad.analyze.topic.data import read_articles
-    from marsad.analyze.topic.model import default_model_dir
-    from marsad.analyze.topic.train import TrainConfig, data_hash, ood_proxies, train_topic_model
-    from marsad.data import corpus_path
-    from marsad.errors import InputError
-
-    path = args.train or corpus_path("topics", "train.jsonl.gz")
-    arts = read_articles(path, require_label=True, limit=args.limit)
-    if len(arts) < 10:
-        raise InputError(f"only {len(arts)} labelled articles: too few to train", source=str(path))
-    cfg = TrainConfig(c=args.c, max_features=args.max_features, seed=args.seed,
-                      refit=not args.no_refit)
-    _log(f"training on {len(arts)} articles from {path}")
-    from marsad.analyze.topic.train import FeatureTable
-
-    table = FeatureTable.build([a for a in arts if a.label])
-    try:
-        model, report = train_topic_model(arts, cfg, log=_log, table=table)
-    except ValueError as exc:
-        raise InputError(str(exc), source=str(path)) from None
-    report["data"] = {"path": path.name, "sha1": data_hash(path), "limit": args.limit}
-    if args.ood_proxy:
-        report["ood_proxy"] = ood_proxies(arts, cfg, log=_log, table=table)
-    model.meta = report
-    out = args.out or default_model_dir()
-    f = model.save(out)
-    _log(f"wrote {f} ({f.stat().st_size / 1e6:.2f} MB, {len(model.vocab)} features)")
-    return 0
-
-
-def _scores(args: argparse.Namespace):
-    from marsad.analyze.topic.data import read_articles
-    from marsad.analyze.topic.metrics import score
-    from marsad.analyze.topic.model import load_model
-    from marsad.errors import InputError
-
-    arts = read_articles(args.file, require_label=True)
-    if not arts:
-        raise InputError("no articles", source=str(args.file))
-    model = load_model(args.model)
-    preds = []
-    for i in range(0, len(arts), CHUNK):
-        preds.extend(model.predict([(a.title, a.text) for a in arts[i : i + CHUNK]]))
-    return score([a.label for a in arts], [p.label for p in preds], labels=model.labels,
-                 confidence=[p.score for p in preds])
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from marsad.analyze.topic.metrics import format_scores
-
-    s = _scores(args)
-    if args.json:
-        print(json.dumps(s.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(format_scores(s))
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from marsad.analyze.topic.data import read_articles
-    from marsad.analyze.topic.model import MODEL_FILE, TopicModel, default_model_dir
-    from marsad.data import corpus_path
-
-    path = args.file or corpus_path("topics", "train.jsonl.gz")
-    arts = read_articles(path, limit=args.n)
-    t0 = time.perf_counter()
-    model = TopicModel.load(args.model)
-    load_s = time.perf_counter() - t0
-    docs = [(a.title, a.text) for a in arts]
-    chars = sum(len(t or "") + len(x) for t, x in docs)
-    t0 = time.perf_counter()
-    for i in range(0, len(docs), CHUNK):
-        model.predict(docs[i : i + CHUNK])
-    dt = time.perf_counter() - t0
-    size = ((args.model or default_model_dir()) / MODEL_FILE).stat().st_size
-    print(f"articles        {len(docs)} (mean {chars / max(len(docs), 1):.0f} characters) from {path.name}")
-    print(f"model           {size / 1e6:.2f} MB, {len(model.vocab)} features, loaded in {load_s:.2f}s")
-    print(f"classify        {dt:.2f}s  = {len(docs) / dt:.0f} articles/s (one process, one core)")
-    return 0
-
-
-def cmd_train_keywords(args: argparse.Namespace) -> int:
-    from marsad.analyze.keywords import build_df_table, default_df_path, iter_corpus_texts
-
-    out = (args.out / default_df_path().name) if args.out else default_df_path()
-    n, kept = build_df_table(iter_corpus_texts(args.files or None), out, min_df=args.min_df, log=_log)
-    _log(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB): {kept} stems over {n} articles")
     return 0

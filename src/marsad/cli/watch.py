@@ -12,7 +12,7 @@ from typing import Any
 from marsad.cli.core import _stages, add_db, db_of
 
 
-def register(sub: argparse._SubParsersAction, groups: dict) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "watch", help="poll RSS/Atom feeds and store new articles",
         description="Poll the feeds listed in FILE (one URL per line, optionally with a "
@@ -64,7 +64,7 @@ def _install_stop(stop: threading.Event) -> None:
 def cmd_watch(args: argparse.Namespace) -> int:
     import marsad
     from marsad.ingest.fetch import FetchConfig
-    from marsad.ingest.watch import WatchConfig, Watcher, parse_interval, read_feed_list
+    from marsad.run.watch import WatchConfig, Watcher, parse_interval, read_feed_list
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,

@@ -19,11 +19,11 @@ import re
 from typing import Any
 
 from marsad.errors import InputError
-from marsad.ingest.boilerplate import strip_boilerplate
 from marsad.ingest.dates import normalize_published
 from marsad.ingest.url_date import date_from_url
 from marsad.model import PARAGRAPH_SEP, Document
 from marsad.text import clean_text
+from marsad.text.furniture import strip_boilerplate
 from marsad.text.lang import detect_language
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")

@@ -436,6 +436,3 @@ def _retry_after(value: str | None) -> float:
         return 0.0
 
 
-def http_date(ts: datetime | None = None) -> str:
-    """An RFC 7231 date (for If-Modified-Since when a server sent no Last-Modified)."""
-    return email.utils.format_datetime(ts or datetime.now(UTC), usegmt=True)

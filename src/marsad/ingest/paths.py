@@ -31,6 +31,7 @@ from marsad.ingest.readers import read_html, read_json, read_txt
 from marsad.ingest.result import ReadResult
 from marsad.ingest.streams import (
     SNIFF_BYTES,
+    ByteSource,
     Counted,
     InflateError,
     bounded_inflate,
@@ -285,7 +286,7 @@ def read_paths(paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTE
 COUNT_COMPRESSED_MAX = 512 << 20  # compressed bytes worth decompressing once to count lines
 
 
-def _count_lines(f: BinaryIO) -> int:
+def _count_lines(f: ByteSource) -> int:
     n = 0
     last = b"\n"
     while chunk := f.read(1 << 20):
@@ -294,7 +295,9 @@ def _count_lines(f: BinaryIO) -> int:
     return max(1, n + (last != b"\n"))
 
 
-_OPENERS: dict[str, Callable[..., BinaryIO]] = {"gzip": gzip.open, "bzip2": bz2.open, "xz": lzma.open}
+# gzip.open, bz2.open and lzma.open give GzipFile, BZ2File and LZMAFile: buffered binary streams
+_OPENERS: dict[str, Callable[..., io.BufferedIOBase]] = {
+    "gzip": gzip.open, "bzip2": bz2.open, "xz": lzma.open}
 
 
 def _count_file(path: Path) -> int | None:

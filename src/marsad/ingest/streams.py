@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from marsad.errors import InputError
 
 SNIFF_BYTES = 4096
+
+
+class ByteSource(Protocol):
+    """What bytes are read from: an open file, a decompressor (GzipFile, BZ2File, LZMAFile),
+    an archive member; only ``read`` is needed."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 def human_size(n: int) -> str:
@@ -47,7 +54,7 @@ class _Prefixed(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
+    def readinto(self, b: memoryview) -> int:  # type: ignore[override]
         if self._head:
             n = min(len(b), len(self._head))
             b[:n] = self._head[:n]
@@ -67,7 +74,7 @@ def peek(stream: BinaryIO, n: int = SNIFF_BYTES) -> tuple[bytes, BinaryIO]:
         if not chunk:
             break
         head += chunk
-    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=65536)  # type: ignore[type-var,arg-type]
+    return head, io.BufferedReader(_Prefixed(head, stream), buffer_size=65536)
 
 
 # Decompression is bounded in time through its output: no input inflates to more than
@@ -87,14 +94,14 @@ class InflateError(InputError):
 class Counted(io.RawIOBase):
     """A stream that counts the bytes read through it (the compressed side)."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: ByteSource):
         self._stream = stream
         self.count = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
+    def readinto(self, b: memoryview) -> int:  # type: ignore[override]
         data = self._stream.read(len(b))
         n = len(data)
         b[:n] = data
@@ -105,7 +112,7 @@ class Counted(io.RawIOBase):
 class _InflateGuard(Counted):
     """Counts the decompressed bytes (``inflated``) and stops a stream that inflates too far."""
 
-    def __init__(self, stream: BinaryIO, *, origin: str, compressed: Callable[[], int],
+    def __init__(self, stream: ByteSource, *, origin: str, compressed: Callable[[], int],
                  ratio: float, floor: int):
         super().__init__(stream)
         self._origin = origin
@@ -117,7 +124,7 @@ class _InflateGuard(Counted):
     def inflated(self) -> int:
         return self.count
 
-    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
+    def readinto(self, b: memoryview) -> int:  # type: ignore[override]
         n = super().readinto(b)
         if self.inflated > self._floor:
             packed = max(1, self._compressed())
@@ -131,7 +138,7 @@ class _InflateGuard(Counted):
         return n
 
 
-def bounded_inflate(stream: BinaryIO, *, origin: str, compressed: Callable[[], int],
+def bounded_inflate(stream: ByteSource, *, origin: str, compressed: Callable[[], int],
                     ratio: float | None = None, floor: int | None = None) -> BinaryIO:
     """``stream`` (decompressed data), raising InputError once it has given more than
     ``floor`` bytes and more than ``ratio`` times ``compressed()`` (the compressed bytes
@@ -140,4 +147,4 @@ def bounded_inflate(stream: BinaryIO, *, origin: str, compressed: Callable[[], i
     guard = _InflateGuard(stream, origin=origin, compressed=compressed,
                           ratio=MAX_INFLATE_RATIO if ratio is None else ratio,
                           floor=INFLATE_FLOOR if floor is None else floor)
-    return io.BufferedReader(guard, buffer_size=65536)  # type: ignore[return-value]
+    return io.BufferedReader(guard, buffer_size=65536)

@@ -53,7 +53,7 @@ def _archive_class() -> Any:
     # damage itself, once, so these never reach a terminal through logging's last resort
     logging.getLogger("warcio").addHandler(logging.NullHandler())
 
-    class StrictReader(DecompressingBufferedReader):  # type: ignore[misc]
+    class StrictReader(DecompressingBufferedReader):
         def _decompress(self, data: bytes) -> bytes:
             if self.decompressor and data and self.num_block_read:
                 try:
@@ -62,8 +62,9 @@ def _archive_class() -> Any:
                     raise _Corrupt(f"corrupt gzip data ({exc})") from None
             return super()._decompress(data)
 
-    class StrictArchive(ArchiveIterator):  # type: ignore[misc]
+    class StrictArchive(ArchiveIterator):
         INC_RECORD = ""  # the wrong-length warning: counted in err_count, reported by us
+        reader: Any  # warcio's (untyped) DecompressingBufferedReader; None once closed
 
         def __init__(self, fileobj: BinaryIO) -> None:
             super().__init__(fileobj, arc2warc=True, check_digests=True)

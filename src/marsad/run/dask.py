@@ -1,17 +1,20 @@
-"""Ingest on a Dask cluster: the same ``analyze`` mapped over partitions of the input.
+"""Ingest on a Dask cluster: the engine's analysis step mapped over partitions of the input.
 
 Where each step runs, and why:
 
 * **reading, on the client.** The client reads the inputs (files, folders, archives, or
-  Documents handed in), drops what the store already holds (by id and URL, as the
-  in-process engine does) and ships partitions of Documents to the workers. Workers then
+  Documents handed in), drops what the store already holds (by id and URL: the engine's
+  own steps, :mod:`marsad.run.engine`) and ships partitions of Documents to the workers. Workers then
   need no access to the client's files (no shared file system on Kubernetes), the "already
   stored?" check happens before any work is shipped, and reading costs a few milliseconds
   per article against tens to hundreds for the analysis, so the client is not the
   bottleneck. At most ``4 × threads + 2`` partitions are in flight or waiting to be
   written, so memory stays bounded however large the input.
-* **analysis, on the workers.** Each task runs the pipeline over one partition; stages
-  are built once per worker process (the pipeline's stage cache), not once per task.
+* **analysis, on the workers.** Each task runs the engine's ``analyse_batch`` over one
+  partition with the pipeline the client was given (rebuilt from its stage names and
+  configs); models load once per worker process (the loader cache,
+  marsad.analyze.loaders), not once per task: a task only builds the light pipeline
+  around them.
 * **writing, on the client**, as partitions complete but in input order (a small reorder
   buffer), in batches through ``store.add`` (one transaction per batch, idempotent). Writing in input order makes the result identical to
   the in-process engine's, including near-duplicate groups (a new document joins the
@@ -29,59 +32,56 @@ from __future__ import annotations
 
 import math
 import os
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from marsad.errors import InputError, MarsadError
-from marsad.model import Analysis, Document
-from marsad.run.inprocess import (
+from marsad.analyze.pipeline import Pipeline
+from marsad.errors import InputError
+from marsad.ingest.result import ReadResult
+from marsad.run.engine import (
+    Analysed,
+    IngestOptions,
     IngestReport,
-    _Item,
-    _progress,
-    drop_known,
-    iter_inputs,
-    store_files,
+    IngestRun,
+    analyse_batch,
+    ingest,
 )
 
 DEFAULT_PARTITION = 32  # documents per task when neither --partitions nor a count is known
 RESUBMITS = 2  # extra submissions of a partition whose task failed with its worker
 
-_PIPELINES: dict[tuple[tuple[str, ...], bool], Any] = {}
-
 
 # -- on the workers ------------------------------------------------------------------------
 
-def _pipeline(disable: tuple[str, ...], analyze: bool) -> Callable[[Document], Analysis]:
-    """The pipeline for these options, built once per worker process."""
-    key = (disable, analyze)
-    if key not in _PIPELINES:
-        if analyze:
-            from marsad.analyze.pipeline import default_pipeline
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to rebuild the client's pipeline: stage names and configs
+    (None: no analysis, the base analysis only). Small and picklable, unlike a built
+    pipeline, which holds its models."""
 
-            _PIPELINES[key] = default_pipeline(disable=disable)
-        else:
-            from marsad.analyze.base import base_analysis
+    names: tuple[str, ...] | None
+    config: Mapping[str, Any] = field(default_factory=dict)
 
-            _PIPELINES[key] = base_analysis
-    return _PIPELINES[key]
+    @classmethod
+    def of(cls, pipeline: Pipeline | None) -> PipelineSpec:
+        if pipeline is None:
+            return cls(None)
+        return cls(tuple(pipeline.names), dict(pipeline.config))
+
+    def build(self) -> Pipeline | None:
+        """The pipeline (some ms: its models are loaded once per worker process and shared,
+        marsad.analyze.loaders)."""
+        return None if self.names is None else Pipeline(list(self.names), config=self.config)
 
 
-def analyze_partition(
-    docs: list[tuple[str, Document]], disable: tuple[str, ...], analyze: bool
-) -> list[tuple[str, Analysis | None, str | None]]:
-    """Analyse one partition: (origin, Analysis, None) or (origin, None, error message)."""
-    pipe = _pipeline(disable, analyze)
-    out: list[tuple[str, Analysis | None, str | None]] = []
-    for origin, d in docs:
-        try:
-            a = pipe(d)
-            a.tokens = []  # never stored (Analysis.to_json leaves them out): don't ship them
-            out.append((origin, a, None))
-        except MarsadError as exc:
-            out.append((origin, None, f"{origin}: {exc}"))
+def analyze_partition(items: list[ReadResult], spec: PipelineSpec, batch_size: int) -> list[Analysed]:
+    """Analyse one partition on a worker: the engine's own analysis step."""
+    out = analyse_batch(spec.build(), items, batch_size)
+    for x in out:
+        if x.analysis is not None:
+            x.analysis.tokens = []  # never stored (Analysis.to_json leaves them out): don't ship them
     return out
 
 
@@ -132,177 +132,119 @@ def _connect(stack: ExitStack, scheduler: str | None, workers: int | None) -> An
                          fix="check --scheduler tcp://HOST:PORT and that dask-scheduler runs") from None
 
 
+class DaskExecutor:
+    """The engine's analysis step on a Dask cluster: ``client``, or one connected to
+    ``scheduler`` (``tcp://HOST:PORT``), or a local cluster of ``workers`` processes
+    (default: one per core) started and stopped with the run. ``partitions`` fixes how
+    many tasks the input is cut into."""
+
+    def __init__(self, *, scheduler: str | None = None, workers: int | None = None,
+                 client: Any = None, partitions: int | None = None):
+        self.scheduler = scheduler
+        self.workers = workers
+        self.partitions = partitions
+        self.client = client
+        self._given = client is not None
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        with ExitStack() as stack:
+            if not self._given:
+                self.client = _connect(stack, self.scheduler, self.workers)
+            try:
+                yield
+            finally:
+                if not self._given:
+                    self.client = None
+
+    def session(self) -> AbstractContextManager[Any]:
+        return self._session()
+
+    def _threads(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def partition_size(self, total: int | None, batch_size: int) -> int:
+        return _partition_size(total, self.partitions, self._threads())
+
+    def analysed(self, run: IngestRun, parts: Iterator[list[ReadResult]]
+                 ) -> Iterator[tuple[int, list[Analysed]]]:
+        """Keep ``4 × threads + 2`` partitions submitted or waiting to be handed back; take
+        results as they complete (so no worker waits for a slow partition) and hand them
+        back in input order from a reorder buffer. A partition whose workers died is
+        submitted again (``RESUBMITS`` times), then reported as failed."""
+        from distributed import KilledWorker, as_completed
+
+        client = self.client
+        window = 4 * self._threads() + 2
+        spec = PipelineSpec.of(run.pipeline)
+        batch_size = run.options.batch_size
+        running: dict[str, tuple[int, list[ReadResult], int]] = {}  # key → index, docs, tries
+        finished: dict[int, list[Analysed]] = {}
+        queue = as_completed()
+        counter = {"next_index": 0, "next_out": 0}
+
+        def submit(docs: list[ReadResult], i: int, tries: int) -> None:
+            fut = client.submit(analyze_partition, docs, spec, batch_size,
+                                key=f"marsad-analyze-{os.getpid()}-{id(running)}-{i}-{tries}",
+                                pure=False)
+            running[fut.key] = (i, docs, tries)
+            queue.add(fut)
+
+        def fill() -> None:
+            while len(running) + len(finished) < window:
+                docs = next(parts, None)
+                if docs is None:
+                    return
+                submit(docs, counter["next_index"], 0)
+                counter["next_index"] += 1
+
+        def ready() -> Iterator[tuple[int, list[Analysed]]]:
+            while counter["next_out"] in finished:
+                i = counter["next_out"]
+                counter["next_out"] += 1
+                yield i, finished.pop(i)
+
+        fill()
+        for fut in queue:
+            i, docs, tries = running.pop(fut.key)
+            try:
+                results = fut.result()
+            except (KilledWorker, OSError) as exc:  # its workers died, again and again
+                fut.release()
+                if tries < RESUBMITS:
+                    submit(docs, i, tries + 1)
+                    continue
+                why = f"failed on the cluster ({type(exc).__name__}: {exc})"
+                results = [Analysed(r.origin, error=f"{r.origin}: partition {i} {why}") for r in docs]
+            except Exception as exc:  # noqa: BLE001 - a task error must not lose the others
+                results = [Analysed(r.origin, error=f"{r.origin}: partition {i} failed "
+                                                    f"({type(exc).__name__}: {exc})") for r in docs]
+            fut.release()
+            finished[i] = results
+            yield from ready()
+            fill()
+        yield from ready()
+
+
 def ingest_dask(
     store: Any,
-    paths: Iterable[Any],
+    inputs: Iterable[Any],
     *,
     scheduler: str | None = None,
     partitions: int | None = None,
-    disable: Iterable[str] = (),
-    analyze: bool = True,
     workers: int | None = None,
     client: Any = None,
-    batch_size: int = 64,
-    progress: bool | None = None,
-    on_partition: Callable[[int, int], None] | None = None,
-    on_error: Callable[[str], None] | None = None,
-    stories: bool = True,
+    options: IngestOptions | None = None,
+    **kwargs: Any,
 ) -> IngestReport:
-    """Read ``paths`` (or Documents), analyse them on Dask workers, write them into
-    ``store``. Without ``scheduler`` (``tcp://HOST:PORT``) or ``client``, a local cluster
-    of ``workers`` processes (default: one per core) is started and stopped.
-    ``on_partition(index, written_so_far)`` is called after each partition is written.
-    With ``stories`` (and analysis on), new articles are folded into stories at the end,
-    on the client, exactly as the in-process engine does."""
-    from marsad.analyze.pipeline import default_pipeline, registered
-    from marsad.run.inprocess import cluster_stories, fuse_incidents
-
-    paths = list(paths)
-    off = tuple(sorted(set(disable)))
-    unknown = [s for s in off if s not in registered()]
-    if unknown:  # fail before starting a cluster
-        raise InputError(f"unknown stage(s) {', '.join(unknown)}",
-                         fix=f"known stages: {', '.join(registered())}")
-    report = IngestReport()
-    say = on_error or (lambda msg: print(msg, file=sys.stderr))
-    t0 = time.perf_counter()
-    total = _count(paths)
-    with ExitStack() as stack:
-        if client is None:
-            client = _connect(stack, scheduler, workers)
-        threads = max(1, sum(client.nthreads().values()))
-        size = _partition_size(total, partitions, threads)
-        window = 4 * threads + 2
-        bar = _progress(progress, total)
-        try:
-            _run(store, paths, client, report, say, bar, size=size, window=window, disable=off,
-                 analyze=analyze, batch_size=batch_size, on_partition=on_partition)
-        finally:
-            if bar:
-                bar.close()
-    if stories and analyze and default_pipeline(disable=off).names:  # catches up, as in-process
-        report.stories = cluster_stories(store)
-    report.incidents = fuse_incidents(store)
-    report.seconds = time.perf_counter() - t0
-    return report
-
-
-def _count(paths: list[Any]) -> int | None:
-    if paths and all(isinstance(p, Document) for p in paths):
-        return len(paths)
-    if any(isinstance(p, Document) for p in paths):
-        return None
-    try:
-        from marsad.ingest import count_inputs
-
-        return count_inputs(paths)
-    except (ImportError, OSError):
-        return None
-
-
-def _fresh_partitions(store: Any, items: Iterator[_Item], report: IngestReport,
-                      say: Callable[[str], None], bar: Any, size: int
-                      ) -> Iterator[list[tuple[str, Document]]]:
-    """Partitions of the documents not yet stored (nor seen earlier in this run)."""
-    seen: set[str] = set()
-    chunk: list[_Item] = []
-
-    def fresh(chunk: list[_Item]) -> list[tuple[str, Document]]:
-        return [(it.origin, it.document) for it in drop_known(store, chunk, seen, report)
-                if it.document is not None]
-
-    part: list[tuple[str, Document]] = []
-    for item in items:
-        if bar:
-            bar.update(1)
-        if item.error is not None:
-            report.fail(str(item.error), say)
-            continue
-        chunk.append(item)
-        if len(chunk) >= size:
-            part.extend(fresh(chunk))
-            chunk = []
-        while len(part) >= size:
-            yield part[:size]
-            part = part[size:]
-    if chunk:
-        part.extend(fresh(chunk))
-    while part:
-        yield part[:size]
-        part = part[size:]
-
-
-def _run(store: Any, paths: list[Any], client: Any, report: IngestReport,
-         say: Callable[[str], None], bar: Any, *, size: int, window: int,
-         disable: tuple[str, ...], analyze: bool, batch_size: int,
-         on_partition: Callable[[int, int], None] | None) -> None:
-    """Keep ``window`` partitions submitted or waiting to be written; take results as
-    they complete (so no worker waits for a slow partition) and write them in input
-    order from a reorder buffer."""
-    from distributed import KilledWorker, as_completed
-
-    parts = _fresh_partitions(store, iter_inputs(paths, exclude=store_files(store)), report, say,
-                              bar, size)
-    running: dict[str, tuple[int, list[tuple[str, Document]], int]] = {}  # key → index, docs, tries
-    finished: dict[int, list[tuple[str, Analysis | None, str | None]]] = {}
-    queue = as_completed()
-    batch: list[Analysis] = []
-    counter = {"next_index": 0, "next_write": 0}
-
-    def submit(docs: list[tuple[str, Document]], i: int, tries: int) -> None:
-        fut = client.submit(analyze_partition, docs, disable, analyze,
-                            key=f"marsad-analyze-{os.getpid()}-{id(running)}-{i}-{tries}",
-                            pure=False)
-        running[fut.key] = (i, docs, tries)
-        queue.add(fut)
-
-    def fill() -> None:
-        while len(running) + len(finished) < window:
-            docs = next(parts, None)
-            if docs is None:
-                return
-            submit(docs, counter["next_index"], 0)
-            counter["next_index"] += 1
-
-    def write() -> None:
-        if batch:
-            report.count_written(store.add(batch))
-            batch.clear()
-
-    def drain() -> None:
-        """Write every finished partition that is next in input order."""
-        while counter["next_write"] in finished:
-            i = counter["next_write"]
-            for _origin, a, err in finished.pop(i):
-                if a is None:
-                    report.fail(err or "", say)
-                else:
-                    batch.append(a)
-                if len(batch) >= batch_size:
-                    write()
-            counter["next_write"] += 1
-            if on_partition:
-                write()  # a partition handed to the callback is committed
-                on_partition(i, report.new)
-
-    fill()
-    for fut in queue:
-        i, docs, tries = running.pop(fut.key)
-        try:
-            results = fut.result()
-        except (KilledWorker, OSError) as exc:  # its workers died, again and again
-            fut.release()
-            if tries < RESUBMITS:
-                submit(docs, i, tries + 1)
-                continue
-            why = f"failed on the cluster ({type(exc).__name__}: {exc})"
-            results = [(o, None, f"{o}: partition {i} {why}") for o, _ in docs]
-        except Exception as exc:  # noqa: BLE001 - a task error must not lose the others
-            results = [(o, None, f"{o}: partition {i} failed ({type(exc).__name__}: {exc})")
-                       for o, _ in docs]
-        fut.release()
-        finished[i] = results
-        drain()
-        fill()
-    drain()
-    write()
+    """:func:`marsad.run.engine.ingest` with the analysis on a Dask cluster (see
+    :class:`DaskExecutor` for ``scheduler``, ``partitions``, ``workers``, ``client``);
+    the other keywords are :class:`IngestOptions` fields. An unknown stage fails before
+    a cluster is started."""
+    executor = DaskExecutor(scheduler=scheduler, workers=workers, client=client,
+                            partitions=partitions)
+    if options is None:
+        options = IngestOptions(executor=executor, **kwargs)
+    else:
+        options.executor = executor
+    return ingest(store, list(inputs), options)

@@ -23,14 +23,17 @@ __all__ = [
 ]
 
 
-def open_store(db: str | Path | None = None, *, readonly: bool = False) -> Store:
+def open_store(db: str | Path | None = None, *, readonly: bool = False,
+               timeout: float | None = None) -> Store:
+    """``timeout``: seconds a read query may run before it is stopped with QueryTimeout
+    (None: no limit)."""
     target = str(db) if db else DEFAULT_DB
     if target.startswith(("postgresql://", "postgres://")):
         try:
             from marsad.store.postgres import PostgresStore
         except ImportError as exc:
             raise StoreError(f"PostgreSQL backend unavailable: {exc}") from None
-        return PostgresStore(target, readonly=readonly)
+        return PostgresStore(target, readonly=readonly, timeout=timeout)
     from marsad.store.sqlite import SQLiteStore
 
-    return SQLiteStore(target, readonly=readonly)
+    return SQLiteStore(target, readonly=readonly, timeout=timeout)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Self
 
 from marsad.model import Analysis
+from marsad.store.rows import Tx
 
 
 @dataclass
@@ -94,6 +96,10 @@ class Store(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
+    def transaction(self) -> AbstractContextManager[Tx]:
+        """A write transaction, serialized against other writers of the same database."""
+
+    @abstractmethod
     def fetchall(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:
         """Run a read query written in portable SQL with ``?`` placeholders (each backend
         translates them) and return rows as dicts. For the web/API/export layers."""
@@ -109,7 +115,7 @@ class Store(ABC):
         self.close()
 
     # -- incidents (the events of many articles fused; :mod:`marsad.store.incidents_sql`) ----
-    # ``filters`` is the events' filter (:func:`marsad.store.views.event_filter`: type,
+    # ``filters`` is the events' filter (:func:`marsad.store.event_filters.event_filter`: type,
     # status, actor = entity id or actor text, country, date_from/date_to overlapping the
     # incident's dates, bbox, doc); None = every incident.
     def incidents(self, filters: Any = None, *, limit: int = 50, offset: int = 0,
@@ -144,10 +150,3 @@ class Store(ABC):
         from marsad.store.incidents_sql import document_incidents
 
         return document_incidents(self, doc_id)
-
-    def ingest(self, inputs: Iterable[Any], **options: Any) -> Any:
-        """Read, analyse and store ``inputs`` (paths, Documents or raw strings); see
-        :func:`marsad.run.inprocess.ingest`."""
-        from marsad.run.inprocess import ingest
-
-        return ingest(self, inputs, **options)

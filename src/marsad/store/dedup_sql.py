@@ -4,8 +4,8 @@ over a store transaction (:class:`marsad.store.sql.Tx`, portable SQL, ``?`` plac
 A lookup is two indexed queries, never a rebuild: the band keys of the new signature hit
 ``dedup_bands``' primary key (band, doc_id), the documents sharing most bands come first,
 and their signatures come from ``dedup_signatures`` (a small row, not the whole Analysis
-JSON). Tables (schema version 2 has ``dedup_bands`` and ``documents.dup_group``;
-``DEDUP_DDL`` adds the rest and is safe to run again).
+JSON). Tables: ``dedup_bands`` and ``documents.dup_group`` (schema version 2),
+``dedup_signatures`` (version 3); all DDL is in :mod:`marsad.store.schema`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,7 @@ import numpy as np
 
 from marsad.analyze.dedup import DEFAULT, Candidate, DedupConfig, DuplicateGrouper, DupMatch
 from marsad.model import Analysis
-from marsad.store.sql import Tx
-
-DEDUP_DDL = [
-    """CREATE TABLE IF NOT EXISTS dedup_signatures (
-        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
-        signature TEXT NOT NULL
-    )""",
-]
+from marsad.store.rows import Tx
 
 
 def encode_signature(sig: Sequence[int]) -> str:
@@ -33,11 +26,6 @@ def encode_signature(sig: Sequence[int]) -> str:
 
 def decode_signature(s: str) -> list[int]:
     return np.frombuffer(bytes.fromhex(s), dtype=">u4").astype(np.int64).tolist()
-
-
-def ensure_tables(tx: Tx) -> None:
-    for stmt in DEDUP_DDL:
-        tx.execute(stmt)
 
 
 class SQLDedupIndex:

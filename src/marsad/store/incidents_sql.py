@@ -28,7 +28,7 @@ incident is rebuilt without parsing its articles' whole Analysis.
 
 Reading. :func:`list_incidents`, :func:`count_incidents`, :func:`iter_incidents`,
 :func:`get_incident`, :func:`entity_incidents` and :func:`document_incidents` (also methods of
-:class:`marsad.store.base.Store`) take the events' filter (:func:`marsad.store.views.event_filter`:
+:class:`marsad.store.base.Store`) take the events' filter (:func:`marsad.store.event_filters.event_filter`:
 type, status, actor/entity, country, from/to, bbox, doc) applied to incidents: ``actor`` is an
 entity id any report's source, target or place is linked to, or text in the incident's actors;
 from/to keep incidents whose dates overlap the range.
@@ -49,8 +49,8 @@ from marsad.analyze.incidents.reports import reports_from_analysis
 from marsad.analyze.incidents.rules import DAY_SLACK, Observation, observe
 from marsad.analyze.incidents.window import StoredIncident, Window, WindowFuser, window_of
 from marsad.model import Analysis, Event, Span
-from marsad.store.sql import Tx, _count
-from marsad.store.views import EventFilter, check_page, geo_where
+from marsad.store.event_filters import EventFilter, check_page, geo_where
+from marsad.store.rows import Tx, casualty_count
 
 CHUNK = 500  # values per IN (...) list: well under SQLite's and PostgreSQL's limits
 
@@ -187,10 +187,10 @@ def _load(tx: Tx, window: Window, db: str) -> list[StoredIncident]:
     for (t, c), ws in sorted(weeks.items()):
         ws.sort()
         for i in range(0, len(ws), CHUNK):
-            chunk = ws[i : i + CHUNK]
+            wk = ws[i : i + CHUNK]
             ids.update(r["incident_id"] for r in tx.execute(
                 "SELECT DISTINCT incident_id FROM incident_index WHERE type = ? AND country = ? "
-                f"AND week IN ({','.join('?' * len(chunk))})", [t, c, *chunk]))
+                f"AND week IN ({','.join('?' * len(wk))})", [t, c, *wk]))
     if not ids:
         return []
     seqs: dict[str, int] = {}
@@ -234,11 +234,11 @@ def _load(tx: Tx, window: Window, db: str) -> list[StoredIncident]:
             if o is not None:
                 OBSERVED.put(db, o)
     out = []
-    for i in order:
-        obs = [read[k] if k in read else cached.get(k) for k in keys.get(i, ())]
+    for iid in order:
+        obs = [read[k] if k in read else cached.get(k) for k in keys.get(iid, ())]
         members = [o for o in obs if o is not None]
         if members:
-            out.append(StoredIncident(i, seqs[i], members))
+            out.append(StoredIncident(iid, seqs[iid], members))
     return out
 
 
@@ -284,7 +284,7 @@ def _report_row(incident_id: str, member: int, r: Report) -> tuple[Any, ...]:
         r.article, e.trigger.start, e.trigger.end, e.type, incident_id, member, r.source,
         r.published, e.sentence, None if r.lead is None else int(r.lead), r.text, e.trigger.text,
         e.status, e.date, place.get("name_en") or place.get("name_ar") or (e.location.text if e.location else None),
-        _count(e.fatalities), e.source.entity_id if e.source else None,
+        casualty_count(e.fatalities), e.source.entity_id if e.source else None,
         e.target.entity_id if e.target else None, place.get("entity_id"), event_json(e),
     )
 
@@ -304,8 +304,8 @@ def _incident_row(inc: Incident, seq: int, members: Sequence[Report]) -> tuple[A
     return (
         inc.id, seq, inc.type, inc.mode, inc.status, inc.actor1, inc.actor2, inc.country, inc.admin1,
         inc.place, inc.lat, inc.lon, inc.geo_precision, inc.date, inc.date_precision, lo, hi or lo,
-        _count(inc.fatalities), _count(rng[0]) if rng else None, _count(rng[1]) if rng else None,
-        _count(inc.injured), inc.n_articles, inc.n_sources, inc.first_report, inc.last_report,
+        casualty_count(inc.fatalities), casualty_count(rng[0]) if rng else None, casualty_count(rng[1]) if rng else None,
+        casualty_count(inc.injured), inc.n_articles, inc.n_sources, inc.first_report, inc.last_report,
         json.dumps(sources, ensure_ascii=False), lead.article, lead.event.sentence, lead.text,
     )
 

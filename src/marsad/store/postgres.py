@@ -32,6 +32,10 @@ nothing is lost or doubled, and no deadlock can arise between batches that share
 entities. Inserts are ``ON CONFLICT DO NOTHING`` besides. Analysis (the expensive part)
 runs outside the lock.
 
+A store opened with a ``timeout`` sets ``statement_timeout`` on each of its sessions: a
+read that runs longer is cancelled by the server and raises
+:class:`marsad.errors.QueryTimeout`.
+
 Migrations take the same lock, for the session, before their transaction begins, and read
 the catalog afresh: two processes opening a new, empty database at once both succeed, one
 creating the schema, the other finding it done.
@@ -44,11 +48,12 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
-from marsad.errors import StoreError
+from marsad.errors import QueryTimeout, StoreError
 from marsad.store.query import Query, Term
+from marsad.store.rows import Tx
 from marsad.store.sql import SQLStore
 
 WRITE_LOCK = 0x6D61727361640001  # pg_advisory_xact_lock key of marsad writers ("marsad\0\1")
@@ -169,13 +174,15 @@ def _tsquery(q: Query) -> tuple[str, list[Any]]:
 
 
 class PostgresStore(SQLStore):
-    def __init__(self, url: str, *, readonly: bool = False, pool_size: int = 4):
+    def __init__(self, url: str, *, readonly: bool = False, pool_size: int = 4,
+                 timeout: float | None = None):
         import psycopg
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
         self.url = mask(url)
         self.readonly = readonly
+        self.timeout = timeout
         self._psycopg = psycopg
         try:  # one direct connection first: its error says why (refused, auth, no database)
             with psycopg.connect(url, connect_timeout=15):
@@ -189,6 +196,8 @@ class PostgresStore(SQLStore):
             conn.adapters.register_loader("numeric", FloatLoader)  # JSON-friendly floats
             if readonly:
                 conn.read_only = True
+            if timeout is not None:  # milliseconds, an int: nothing of the caller's is spliced
+                conn.execute(f"SET statement_timeout = {max(1, int(timeout * 1000))}")
             conn.commit()
 
         self.pool = ConnectionPool(
@@ -240,10 +249,22 @@ class PostgresStore(SQLStore):
 
     @contextmanager
     def _reading(self) -> Iterator[_Tx]:
-        with self.pool.connection() as conn:
+        with self._time_limit(), self.pool.connection() as conn:
             yield _Tx(conn)
 
-    def _has_meta(self, tx: _Tx) -> bool:
+    @contextmanager
+    def _time_limit(self) -> Iterator[None]:
+        """A statement the server cancelled for running past ``statement_timeout`` becomes
+        QueryTimeout."""
+        try:
+            yield
+        except self._psycopg.errors.QueryCanceled:
+            if self.timeout is None:
+                raise
+            raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s limit and was stopped",
+                               fix="narrow it: add words, filters or a date range") from None
+
+    def _has_meta(self, tx: Tx) -> bool:
         # pg_class read by a query (this statement's snapshot), not to_regclass(), which
         # answers from the session's catalog cache and may miss a table committed since
         return tx.execute(
@@ -257,7 +278,7 @@ class PostgresStore(SQLStore):
     def _backend_ddl(self, version: int) -> list[str]:
         return _FTS if version == 1 else []
 
-    def _index_text(self, tx: _Tx, doc_id: str, title: str, body: str) -> None:
+    def _index_text(self, tx: Tx, doc_id: str, title: str, body: str) -> None:
         """Index the stems; text too big for one tsvector is cut (its end dropped) until
         PostgreSQL accepts it, so an oversized article is stored, never fatal."""
         title, body = title[:MAX_INDEXED_CHARS], body[:MAX_INDEXED_CHARS]
@@ -270,7 +291,9 @@ class PostgresStore(SQLStore):
                 rows = tx.execute(insert, args)  # surely fits: no savepoint needed
                 break
             try:
-                with tx.conn.transaction():  # a savepoint: a refused row leaves the batch whole
+                # this store's transactions are _Tx (psycopg underneath): a savepoint, so a
+                # refused row leaves the batch whole
+                with cast(_Tx, tx).conn.transaction():
                     rows = tx.execute(insert, args)
                 break
             except self._psycopg.errors.ProgramLimitExceeded:  # string is too long for tsvector
@@ -328,7 +351,7 @@ class PostgresStore(SQLStore):
     # -- PostgreSQL specifics ----------------------------------------------------------------
     def iter_rows(self, sql: str, args: Iterable[Any] = (), *, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Streams through a server-side cursor: no whole-table load on the client."""
-        with self.pool.connection() as conn, conn.transaction(), \
+        with self._time_limit(), self.pool.connection() as conn, conn.transaction(), \
                 conn.cursor(name=f"marsad_{uuid.uuid4().hex}") as cur:
             cur.itersize = batch
             cur.execute(translate(sql), [_clean(a) for a in args])

@@ -48,10 +48,6 @@ class Term:
     stems: tuple[str, ...]
     text: str  # as the user typed it
 
-    @property
-    def is_phrase(self) -> bool:
-        return len(self.stems) > 1
-
 
 @dataclass
 class Query:

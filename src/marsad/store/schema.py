@@ -1,13 +1,14 @@
 """The database schema, versioned. A migration is a list of statements that takes a file
 from version N-1 to N; opening a store applies the missing ones in one transaction.
 
-The same tables serve SQLite and PostgreSQL; backend-specific pieces (the full-text index)
-live with each backend.
+All DDL of marsad's database is here (the feed watcher's tables included); the same tables
+serve SQLite and PostgreSQL. The one backend-specific piece, the full-text index, is
+declared by each backend for version 1 (``_backend_ddl``) and run by the same migration.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -230,4 +231,41 @@ _V6 = [
     "INSERT INTO incident_pending (doc_id) SELECT id FROM documents",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
+# version 7: the feed watcher's memory (:mod:`marsad.store.watch_state`): ``watch_feeds``, one
+# row per feed URL (name, the validators of its last answer, when it was polled and is next
+# due, consecutive failures, last error), and ``watch_items``, one row per (feed, item) with
+# its state (pending, done, failed). The watcher used to create these itself, versioned
+# under its own ``meta`` key; ``IF NOT EXISTS`` keeps the tables of a database it did, and
+# the key is dropped: the schema version now covers them.
+_V7 = [
+    """CREATE TABLE IF NOT EXISTS watch_feeds (
+        url TEXT PRIMARY KEY,
+        name TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_status INTEGER,
+        last_polled TEXT,
+        next_poll TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS watch_items (
+        feed_url TEXT NOT NULL,
+        item_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        link TEXT,
+        entry TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        doc_id TEXT,
+        error TEXT,
+        first_seen TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (feed_url, item_key)
+    )""",
+    "CREATE INDEX IF NOT EXISTS watch_items_state ON watch_items(state, first_seen)",
+    "CREATE INDEX IF NOT EXISTS watch_items_link ON watch_items(link)",
+    "DELETE FROM meta WHERE key = 'watch_state_version'",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7}

@@ -13,65 +13,20 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from marsad.errors import QueryError, StoreError
-from marsad.model import Analysis, Event
-from marsad.store.base import SearchHit, SearchResults, Store, WriteResult
+from marsad.errors import StoreError
+from marsad.model import Analysis
+from marsad.store.base import SearchResults, Store, WriteResult
 from marsad.store.filters import filter_sql
 from marsad.store.names import known_phrases
-from marsad.store.query import Query, Term, parse_query
+from marsad.store.query import Query, Term
+from marsad.store.rows import Tx, event_row, now_iso
 from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
-from marsad.store.snippet import make_snippet
 from marsad.text.normalize import normalize_for_match
 from marsad.text.stem import stem_text
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _count(v: Any) -> int | None:
-    """A casualty count as the events table stores it: a non-negative int that fits a
-    32-bit INTEGER column (PostgreSQL's), or None."""
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        n = int(v)
-    except (TypeError, ValueError):
-        return None
-    return n if 0 <= n < 2**31 else None
-
-
-def event_row(doc_id: str, idx: int, e: Event) -> tuple[Any, ...]:
-    """The events-table row of ``e`` (the column order of the INSERT in ``_write_one``):
-    spans as text and entity id, the resolved place flattened, the event's own country
-    before its place's, then the precision flags, canonical actor names and casualties."""
-    place = e.place or {}
-    return (
-        doc_id, idx, e.type, e.mode, e.status, e.trigger.text,
-        e.source.text if e.source else None, e.source.entity_id if e.source else None,
-        e.target.text if e.target else None, e.target.entity_id if e.target else None,
-        e.location.text if e.location else None,
-        place.get("name_en") or place.get("name"),
-        e.country or place.get("country"), place.get("lat"), place.get("lon"),
-        e.date, e.sentence, e.confidence,
-        e.geo_precision, e.date_precision,
-        e.source_name, e.source_en, e.target_name, e.target_en,
-        _count(e.fatalities), _count(e.injured),
-    )
-
-
-class Tx(Protocol):
-    """One connection inside a transaction (or a read): portable SQL, ``?`` placeholders,
-    rows as dicts."""
-
-    def execute(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
 
 class SQLStore(Store):
@@ -80,11 +35,7 @@ class SQLStore(Store):
     url: str
     readonly: bool
 
-    # -- dialect hooks ---------------------------------------------------------------------
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[Tx]:
-        """A write transaction, serialized against other writers of the same database."""
-
+    # -- dialect hooks (and :meth:`Store.transaction`) -------------------------------------
     @abstractmethod
     def _reading(self) -> AbstractContextManager[Tx]:
         """A connection for reads (no write lock)."""
@@ -311,7 +262,7 @@ class SQLStore(Store):
     def ranked_match_sql(self, q: Query, *, cols: str = "d.id AS id") -> tuple[str, list[Any]]:
         """SQL selecting ``cols``, ``rank`` (lower is better) and ``tier`` (lower first) of
         every document ``q`` matches, words and filters, with its arguments: the one
-        search query, which :meth:`search` and the web's fast path both order and fold."""
+        search query, which :mod:`marsad.store.reads.search` orders and folds."""
         where, args = self._filter_sql(q)
         if q.has_text:
             from_, match, rank, base_args = self._text_match(q)
@@ -327,78 +278,10 @@ class SQLStore(Store):
     def search(
         self, query: str | Query, *, limit: int = 20, offset: int = 0, collapse: bool = True
     ) -> SearchResults:
-        q = query if isinstance(query, Query) else parse_query(query)
-        if not (1 <= limit <= 1000):
-            raise QueryError(f"limit {limit} is out of range", fix="use 1 to 1000")
-        if offset < 0:
-            raise QueryError(f"offset {offset} is negative")
-        # rank and fold duplicates on narrow rows (the covering index, not the bodies that
-        # share the documents row), then read the full rows of the page alone
-        cols = "d.id AS id, d.published AS published, d.dup_group AS dup_group"
-        base, base_args = self.ranked_match_sql(q, cols=cols)
-        if q.has_text:
-            order = "tier, rank, published DESC NULLS LAST, id"
-        else:
-            order = "published DESC NULLS LAST, id"
-        if collapse:
-            inner = (
-                f"SELECT b.*, ROW_NUMBER() OVER (PARTITION BY COALESCE(dup_group, id) ORDER BY {order}) "
-                f"AS rn, COUNT(*) OVER (PARTITION BY COALESCE(dup_group, id)) AS copies "
-                f"FROM ({base}) AS b"
-            )
-            sql = f"SELECT * FROM ({inner}) AS c WHERE rn = 1"
-        else:
-            sql = f"SELECT b.*, 1 AS copies FROM ({base}) AS b"
-        try:
-            with self._reading() as tx:  # the page and the total in one pass
-                rows = tx.execute(
-                    f"SELECT p.*, COUNT(*) OVER () AS total_n FROM ({sql}) AS p "
-                    f"ORDER BY {order} LIMIT ? OFFSET ?", (*base_args, limit, offset))
-                if rows:
-                    total = rows[0]["total_n"]
-                else:
-                    total = tx.execute(f"SELECT COUNT(*) AS n FROM ({sql}) AS t", base_args)[0]["n"]
-                undated = self._undated_left_out(tx, q, base, base_args, cols, collapse)
-                ids = [r["id"] for r in rows]
-                full = {
-                    r["id"]: r for r in tx.execute(
-                        "SELECT id, title, source, url, topic, body FROM documents "
-                        f"WHERE id IN ({','.join('?' * len(ids))})", ids)
-                } if ids else {}
-        except Exception as exc:  # should not happen: terms are bound or quoted
-            if not self._is_db_error(exc):
-                raise
-            raise QueryError(f"could not run query {q.raw!r} ({self._describe_error(exc)})",
-                             fix="simplify the query") from None
-        wanted = q.all_stems()
-        hits = []
-        for r in rows:
-            f = full[r["id"]]
-            snip = make_snippet(f["body"] or f["title"], wanted)
-            hits.append(
-                SearchHit(
-                    id=r["id"], title=f["title"], source=f["source"], published=r["published"],
-                    score=round(-float(r["rank"]), 4) + 0.0, snippet=snip.text,
-                    highlights=snip.highlights, url=f["url"], topic=f["topic"],
-                    dup_group=r["dup_group"], copies=int(r["copies"]),
-                )
-            )
-        return SearchResults(q.raw, int(total), hits, offset=offset, limit=limit, undated=undated)
+        """The one search (:func:`marsad.store.reads.search.search`), in SQL."""
+        from marsad.store.reads.search import search
 
-    def _undated_left_out(self, tx: Tx, q: Query, base: str, base_args: list[Any], cols: str,
-                          collapse: bool) -> int | None:
-        """How many undated articles (duplicate groups when ``collapse``) match the rest of
-        ``q`` but were left out by its from:/to: — None when it has no dates to leave them
-        out by. A group already shown through a dated copy is not counted."""
-        if not q.has_dates or q.undated != "no":
-            return None
-        ub, ua = self.ranked_match_sql(q.undated_only(), cols=cols)
-        if not collapse:
-            return int(tx.execute(f"SELECT COUNT(*) AS n FROM ({ub}) AS u", ua)[0]["n"])
-        return int(tx.execute(
-            f"SELECT COUNT(DISTINCT COALESCE(u.dup_group, u.id)) AS n FROM ({ub}) AS u "
-            f"WHERE COALESCE(u.dup_group, u.id) NOT IN (SELECT COALESCE(b.dup_group, b.id) FROM ({base}) AS b)",
-            [*ua, *base_args])[0]["n"])
+        return search(self, query, limit=limit, offset=offset, collapse=collapse).results
 
     def match_sql(self, q: Query) -> tuple[str, list[Any]]:
         """SQL selecting ``d.id`` of every document ``q`` matches (words and filters), with

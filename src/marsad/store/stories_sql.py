@@ -1,16 +1,16 @@
 """Stories in the database: :class:`marsad.analyze.stories.StoryStore` over a store
-transaction (:class:`marsad.store.sql.Tx`), plus the two reads the ``marsad stories``
-command needs (articles without a story, stories for display).
+transaction (:class:`marsad.store.sql.Tx`), plus the read clustering needs (articles without a story); the story listing is
+:func:`marsad.store.reads.stories.list_stories`.
 
 Uses the ``stories`` table of schema version 2 (id, headline, first_date, last_date,
-article_count, top_entities JSON, state JSON) and ``documents.story_id``; ``STORIES_DDL``
-adds the date index that keeps "stories active around these dates" an indexed query.
+article_count, top_entities JSON, state JSON) and ``documents.story_id``, with the date index of version 3 that keeps "stories active
+around these dates" an indexed query (all DDL is in :mod:`marsad.store.schema`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from marsad.analyze.stories import (
@@ -22,16 +22,7 @@ from marsad.analyze.stories import (
     article_from_analysis,
 )
 from marsad.model import Analysis
-from marsad.store.sql import Tx
-
-STORIES_DDL = [
-    "CREATE INDEX IF NOT EXISTS stories_dates ON stories(last_date, first_date)",
-]
-
-
-def ensure_tables(tx: Tx) -> None:
-    for stmt in STORIES_DDL:
-        tx.execute(stmt)
+from marsad.store.rows import Tx
 
 
 def _story(row: dict[str, Any]) -> Story:
@@ -119,26 +110,6 @@ def articles_of(tx: Tx, doc_ids: Sequence[str], *, weights: TermWeights,
     return out
 
 
-def list_stories(tx: Tx, *, limit: int = 20, min_articles: int = 1,
-                 since: str | None = None) -> Iterator[dict[str, Any]]:
-    """Stories for display, latest activity first, biggest first on the same day."""
-    where = ["article_count >= ?"]
-    args: list[Any] = [min_articles]
-    if since:
-        where.append("last_date >= ?")
-        args.append(since)
-    rows = tx.execute(
-        f"SELECT {_COLS} FROM stories WHERE {' AND '.join(where)} "
-        "ORDER BY last_date DESC, article_count DESC, id LIMIT ?",
-        (*args, limit),
-    )
-    for r in rows:
-        s = _story(r)
-        d = s.to_dict()
-        d["top_entities"] = json.loads(r["top_entities"] or "[]")
-        yield d
-
-
 def cluster_unassigned(store: Any, *, config: StoryConfig | None = None,
                        batch: int = 2000) -> dict[str, int]:
     """Fold every stored article without a story into the stories (new or existing), one
@@ -150,7 +121,6 @@ def cluster_unassigned(store: Any, *, config: StoryConfig | None = None,
     if not has_unassigned(store):  # the common case after a run with nothing new: no lock
         return totals
     with store.transaction() as tx:
-        ensure_tables(tx)
         todo = unassigned_ids(tx)
     if not todo:
         return totals

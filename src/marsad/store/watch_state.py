@@ -1,8 +1,8 @@
-"""The feed watcher's memory, kept in the marsad database itself (a schema add-on).
+"""The feed watcher's memory, kept in the marsad database itself.
 
-Two tables, created through the store's own connection with portable SQL (SQLite and
-PostgreSQL alike), versioned under the ``meta`` key ``watch_state_version`` so they can
-grow like the main schema:
+Two tables of the main schema (version 7 of :mod:`marsad.store.schema`, where all DDL
+lives; before it the watcher created them itself under the ``meta`` key
+``watch_state_version``, which that migration retires):
 
 * ``watch_feeds``: one row per feed URL: name, the validators of its last answer (ETag,
   Last-Modified), when it was polled and is next due, consecutive failures, last error;
@@ -20,54 +20,15 @@ idempotent re-write, never a lost or doubled article.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from marsad.errors import StoreError
-
-WATCH_STATE_VERSION = 1
-_VERSION_KEY = "watch_state_version"
-
-_V1 = [
-    """CREATE TABLE IF NOT EXISTS watch_feeds (
-        url TEXT PRIMARY KEY,
-        name TEXT,
-        etag TEXT,
-        last_modified TEXT,
-        last_status INTEGER,
-        last_polled TEXT,
-        next_poll TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT
-    )""",
-    """CREATE TABLE IF NOT EXISTS watch_items (
-        feed_url TEXT NOT NULL,
-        item_key TEXT NOT NULL,
-        seq INTEGER NOT NULL,
-        link TEXT,
-        entry TEXT NOT NULL,
-        state TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        doc_id TEXT,
-        error TEXT,
-        first_seen TEXT NOT NULL,
-        updated TEXT NOT NULL,
-        PRIMARY KEY (feed_url, item_key)
-    )""",
-    "CREATE INDEX IF NOT EXISTS watch_items_state ON watch_items(state, first_seen)",
-    "CREATE INDEX IF NOT EXISTS watch_items_link ON watch_items(link)",
-]
-
-MIGRATIONS: dict[int, list[str]] = {1: _V1}
+from marsad.store.rows import now_iso
 
 Execute = Callable[..., list[dict[str, Any]]]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @contextmanager
@@ -79,30 +40,6 @@ def transaction(store: Any) -> Iterator[Execute]:
         raise StoreError(f"{type(store).__name__} cannot hold the watcher's state")
     with tx() as t:
         yield t.execute
-
-
-def ensure_schema(store: Any) -> None:
-    """Create or upgrade the watcher's tables (idempotent; safe for concurrent openers)."""
-    rows = store.fetchall("SELECT value FROM meta WHERE key = ?", (_VERSION_KEY,))
-    current = int(rows[0]["value"]) if rows else 0
-    if current == WATCH_STATE_VERSION:
-        return
-    if current > WATCH_STATE_VERSION:
-        raise StoreError(
-            f"{store.url}: watcher state version {current} is newer than this marsad "
-            f"({WATCH_STATE_VERSION}); upgrade marsad"
-        )
-    with transaction(store) as ex:
-        rows = ex("SELECT value FROM meta WHERE key = ?", (_VERSION_KEY,))
-        current = int(rows[0]["value"]) if rows else 0
-        for v in range(current + 1, WATCH_STATE_VERSION + 1):
-            for stmt in MIGRATIONS[v]:
-                ex(stmt)
-        ex(
-            "INSERT INTO meta(key, value) VALUES(?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (_VERSION_KEY, str(WATCH_STATE_VERSION)),
-        )
 
 
 @dataclass
@@ -136,7 +73,6 @@ class WatchState:
 
     def __init__(self, store: Any):
         self.store = store
-        ensure_schema(store)
 
     # -- feeds ---------------------------------------------------------------------------
     def add_feeds(self, feeds: list[tuple[str, str | None]]) -> None:
@@ -157,14 +93,14 @@ class WatchState:
 
     def record_poll(
         self, url: str, *, status: int, etag: str | None, last_modified: str | None,
-        next_poll: str, items: list[ItemState] = (),  # type: ignore[assignment]
+        next_poll: str, items: Sequence[ItemState] = (),
     ) -> int:
         """Save a successful poll: new items (as pending) and the validators, together.
         Returns how many items were new."""
         now = now_iso()
         new = 0
         with transaction(self.store) as ex:
-            known = set()
+            known: set[str] = set()
             keys = [it.item_key for it in items]
             for i in range(0, len(keys), 500):
                 chunk = keys[i : i + 500]

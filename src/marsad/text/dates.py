@@ -381,9 +381,10 @@ def find_dates(text: str, published: str | date | None = None) -> list[DateMenti
         if ya and not ya[2]:
             y, last = ya[0], ya[1]
         else:
-            y = _infer_year(month, db[0] if db else None, pub, pf)
-            if y is None:
+            inferred = _infer_year(month, db[0] if db else None, pub, pf)
+            if inferred is None:
                 continue
+            y = inferred
             last = j + 1 if pf is not None else j
         if db:
             try:
@@ -395,8 +396,8 @@ def find_dates(text: str, published: str | date | None = None) -> list[DateMenti
 
     # 3. numeric dates 12/3/2008, 2008-03-12
     for m in _NUMERIC_DATE.finditer(normalize_for_match(text)):
-        y, mo, dd = (m.group(3), m.group(2), m.group(1)) if m.group(1) else m.groups()[3:]
-        y, mo, dd = int(y), int(mo), int(dd)
+        ys, mos, dds = (m.group(3), m.group(2), m.group(1)) if m.group(1) else m.groups()[3:]
+        y, mo, dd = int(ys), int(mos), int(dds)
         try:
             if y in _HIJRI_YEARS:  # 1436/10/5 هـ: Saudi papers date in Hijri
                 d = hijri_to_gregorian(y, mo, dd)

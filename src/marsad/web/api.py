@@ -16,7 +16,38 @@ from marsad import export
 from marsad.errors import InputError
 from marsad.ingest.document import check_text, strip_controls
 from marsad.model import Document
-from marsad.store import views
+from marsad.store import event_filters
+from marsad.store.reads.documents import (
+    DocFilter,
+    count_documents,
+    doc_filter,
+    iter_documents,
+    list_documents,
+)
+from marsad.store.reads.entities import (
+    NETWORK_SIZE,
+    cooccurrence,
+    count_entities,
+    entity_documents,
+    entity_events,
+    entity_exists,
+    entity_filter,
+    entity_timeline,
+    get_entity,
+    iter_entities,
+    list_entities,
+)
+from marsad.store.reads.entities import entity_places as read_entity_places
+from marsad.store.reads.events import (
+    count_events,
+    event_points,
+    event_timeline,
+    iter_events,
+    list_events,
+)
+from marsad.store.reads.facets import generation
+from marsad.store.reads.sources import list_sources
+from marsad.store.reads.stories import count_stories, get_story, list_stories
 from marsad.web.errors import HTTPError, not_found
 from marsad.web.ingest import MAX_DOCS, bearer, check_token, document_from_fields, ingest_documents
 from marsad.web.pages.article import article_data
@@ -47,7 +78,7 @@ def paged(request: Request, items: list[Any], total: int, limit: int, offset: in
 def health(request: Request) -> JSONResponse:
     """Liveness: the database answers, and how many documents it holds."""
     st = state(request)
-    n = views.generation(reader(request))[0]
+    n = generation(reader(request))[0]
     return JSONResponse({"status": "ok", "version": marsad.__version__, "documents": int(n),
                          "writable": st.writable})
 
@@ -81,8 +112,8 @@ def search(
 
 def _doc_filter(request: Request, q: str | None, source: str | None, topic: str | None,
                 lang: str | None, date_from: str | None, date_to: str | None, story: str | None,
-                entity: str | None) -> views.DocFilter:
-    return views.doc_filter(source=source, topic=topic, lang=lang, date_from=date_from,
+                entity: str | None) -> DocFilter:
+    return doc_filter(source=source, topic=topic, lang=lang, date_from=date_from,
                             date_to=date_to, story=story, q=q, entity=entity)
 
 
@@ -102,8 +133,8 @@ def documents(
     """Documents (newest first), filtered."""
     store = reader(request)
     f = _doc_filter(request, q, source, topic, lang, date_from, date_to, story, entity)
-    total = state(request).cached(("docs_n", f.key()), lambda: views.count_documents(store, f))
-    return paged(request, views.list_documents(store, f, limit=limit, offset=offset), total, limit, offset)
+    total = state(request).cached(("docs_n", f.key()), lambda: count_documents(store, f))
+    return paged(request, list_documents(store, f, limit=limit, offset=offset), total, limit, offset)
 
 
 def document(request: Request, doc_id: str = Path(..., max_length=200)) -> JSONResponse:
@@ -178,10 +209,10 @@ def entities(
     """Entities, the most mentioned first."""
     st = state(request)
     store = reader(request)
-    f = views.entity_filter(q=q, type=type_, country=country)
-    total = st.cached(("entities_n", f), lambda: views.count_entities(store, f))
+    f = entity_filter(q=q, type=type_, country=country)
+    total = st.cached(("entities_n", f), lambda: count_entities(store, f))
     rows = st.cached(("entities", f, offset, limit),
-                     lambda: views.list_entities(store, f, limit=limit, offset=offset))
+                     lambda: list_entities(store, f, limit=limit, offset=offset))
     return paged(request, rows, total, limit, offset)
 
 
@@ -189,24 +220,24 @@ def entity(request: Request, entity_id: str = Path(..., max_length=300)) -> JSON
     """One entity: names, aliases, counts, mentions over time, latest articles, events."""
     st = state(request)
     store = reader(request)
-    ent = views.get_entity(store, entity_id)
+    ent = get_entity(store, entity_id)
     if ent is None:
         raise not_found(f"entity {entity_id}")
-    ent["timeline"] = st.cached(("entity_tl", entity_id), lambda: views.entity_timeline(store, entity_id))
-    ent["latest_documents"] = views.entity_documents(store, entity_id, limit=20)
-    ent["events"] = views.entity_events(store, entity_id, limit=20)
+    ent["timeline"] = st.cached(("entity_tl", entity_id), lambda: entity_timeline(store, entity_id))
+    ent["latest_documents"] = entity_documents(store, entity_id, limit=20)
+    ent["events"] = entity_events(store, entity_id, limit=20)
     return JSONResponse(ent)
 
 
 def entity_network(request: Request, entity_id: str = Path(..., max_length=300),
-                   size: int = Query(views.NETWORK_SIZE, ge=1, le=100,
+                   size: int = Query(NETWORK_SIZE, ge=1, le=100,
                                      description="how many of the strongest neighbours")) -> JSONResponse:
     """The entities most often named together with this one (the ``size`` strongest), how
     many reports each pair shares, and how many neighbours there are in all (``available``)."""
     store = reader(request)
-    if not views.entity_exists(store, entity_id):
+    if not entity_exists(store, entity_id):
         raise not_found(f"entity {entity_id}")
-    net = state(request).cached(("net", entity_id, size), lambda: views.cooccurrence(store, entity_id, size=size))
+    net = state(request).cached(("net", entity_id, size), lambda: cooccurrence(store, entity_id, size=size))
     return JSONResponse(net.to_dict())
 
 
@@ -214,10 +245,10 @@ def entity_places(request: Request, entity_id: str = Path(..., max_length=300)) 
     """GeoJSON of where the entity is, with support: itself, its country, the places of its
     events, and places named close to it in two or more separate reports (``kind``)."""
     store = reader(request)
-    if not views.entity_exists(store, entity_id):
+    if not entity_exists(store, entity_id):
         raise not_found(f"entity {entity_id}")
     feats = []
-    for p in state(request).cached(("places", entity_id), lambda: views.entity_places(store, entity_id)):
+    for p in state(request).cached(("places", entity_id), lambda: read_entity_places(store, entity_id)):
         feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
                       "properties": {k: v for k, v in p.items() if k not in ("lat", "lon")}})
     return JSONResponse({"type": "FeatureCollection", "features": feats},
@@ -254,9 +285,9 @@ def events(
     st = state(request)
     store = reader(request)
     f = filter_from_request(request)
-    total = st.cached(("events_n", f), lambda: views.count_events(store, f))
+    total = st.cached(("events_n", f), lambda: count_events(store, f))
     rows = st.cached(("events_list", f, limit, offset),
-                     lambda: views.list_events(store, f, limit=limit, offset=offset), bucket="pages")
+                     lambda: list_events(store, f, limit=limit, offset=offset), bucket="pages")
     return paged(request, rows, total, limit, offset)
 
 
@@ -273,7 +304,7 @@ def events_timeline(
     """Event counts per period (day, month or year, to fit the span) and type."""
     store = reader(request)
     f = filter_from_request(request)
-    return JSONResponse(state(request).cached(("events_tl", f), lambda: views.event_timeline(store, f)))
+    return JSONResponse(state(request).cached(("events_tl", f), lambda: event_timeline(store, f)))
 
 
 def events_geojson(
@@ -292,7 +323,7 @@ def events_geojson(
     f = filter_from_request(request)
 
     def render() -> bytes:  # cached as the bytes sent: 5,000 points take longer to encode than to read
-        rows = views.event_points(store, f, limit=limit)
+        rows = event_points(store, f, limit=limit)
         feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
                   "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}} for r in rows]
         return bytes(JSONResponse({"type": "FeatureCollection", "features": feats,
@@ -303,11 +334,11 @@ def events_geojson(
 
 
 # -- incidents -----------------------------------------------------------------------------------
-def _incident_filter(request: Request) -> views.EventFilter:
+def _incident_filter(request: Request) -> event_filters.EventFilter:
     """The events' filters read from the query string, for incidents (``entity`` is a synonym
     of ``actor``)."""
     qp = request.query_params
-    return views.event_filter(
+    return event_filters.event_filter(
         type=qp.getlist("type") or None, status=qp.getlist("status") or None,
         actor=qp.get("actor") or qp.get("entity"), country=qp.getlist("country") or None,
         date_from=qp.get("from"), date_to=qp.get("to"), bbox=qp.get("bbox") or None,
@@ -366,14 +397,14 @@ def stories(request: Request, limit: int = LIMIT, offset: int = OFFSET) -> JSONR
     """Stories (clusters of articles about one news event), latest first."""
     st = state(request)
     store = reader(request)
-    total = st.cached("stories_n", lambda: views.count_stories(store))
-    rows = st.cached(("stories", offset, limit), lambda: views.list_stories(store, limit=limit, offset=offset))
+    total = st.cached("stories_n", lambda: count_stories(store))
+    rows = st.cached(("stories", offset, limit), lambda: list_stories(store, limit=limit, offset=offset))
     return paged(request, rows, total, limit, offset)
 
 
 def story(request: Request, story_id: str = Path(..., max_length=300)) -> JSONResponse:
     """One story and its articles."""
-    s = views.get_story(reader(request), story_id)
+    s = get_story(reader(request), story_id)
     if s is None:
         raise not_found(f"story {story_id}")
     return JSONResponse(s)
@@ -382,7 +413,7 @@ def story(request: Request, story_id: str = Path(..., max_length=300)) -> JSONRe
 def sources(request: Request, limit: int = LIMIT, offset: int = OFFSET) -> JSONResponse:
     """Sources with their article counts and date spans, the largest first."""
     store = reader(request)
-    rows = state(request).cached("sources", lambda: views.list_sources(store))
+    rows = state(request).cached("sources", lambda: list_sources(store))
     return paged(request, rows[offset:offset + limit], len(rows), limit, offset)
 
 
@@ -390,15 +421,15 @@ def sources(request: Request, limit: int = LIMIT, offset: int = OFFSET) -> JSONR
 def _export_source(store: Any, request: Request, what: str) -> Any:
     qp = request.query_params
     if what == "events":
-        return views.iter_events(store, filter_from_request(request))
+        return iter_events(store, filter_from_request(request))
     if what == "incidents":
         from marsad.store.incidents_sql import iter_incidents
 
         return iter_incidents(store, _incident_filter(request))
     if what == "entities":
-        return views.iter_entities(store, views.entity_filter(
+        return iter_entities(store, entity_filter(
             q=qp.get("q"), type=qp.get("type"), country=qp.get("country")))
-    return views.iter_documents(store, views.doc_filter(
+    return iter_documents(store, doc_filter(
         source=qp.get("source"), topic=qp.get("topic"), lang=qp.get("lang"),
         date_from=qp.get("from"), date_to=qp.get("to"), story=qp.get("story"), q=qp.get("q"),
         entity=qp.get("entity")))

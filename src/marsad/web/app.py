@@ -19,6 +19,7 @@ import marsad
 from marsad.web import errors
 from marsad.web.middleware import SecurityHeaders, SizeLimits
 from marsad.web.routes import ROUTES
+from marsad.web.searching import search
 from marsad.web.state import ServerState, ServeSettings
 
 DESCRIPTION = """The JSON API of marsad (مرصد): search Arabic news, read analysed
@@ -39,7 +40,8 @@ def create_app(settings: ServeSettings | str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state.start_warm()
+        state.start_warm(lambda: search(state, "", limit=state.settings.page_size, offset=0,
+                                        collapse=True, facets=True))
         yield
         state.close()
 

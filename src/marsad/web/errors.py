@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from marsad.errors import InputError, MarsadError, ResourceMissing, StoreError
+from marsad.errors import InputError, MarsadError, QueryTimeout, ResourceMissing, StoreError
 
 log = logging.getLogger("marsad.web")
 
@@ -62,6 +62,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPError)
     async def _http_error(request: Request, exc: HTTPError) -> Response:
         return error_response(request, exc.status, exc.message, code=exc.code, fix=exc.fix)
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(request: Request, exc: QueryTimeout) -> Response:
+        # a read stopped at the readers' time limit: the server's limit, not a bad request
+        log.warning("query time limit on %s", request.url.path)
+        return error_response(request, 503, str(exc),
+                              code="query_timeout", fix=exc.fix)
 
     @app.exception_handler(InputError)
     async def _input_error(request: Request, exc: InputError) -> Response:

@@ -43,8 +43,8 @@ def marks_of(a: Analysis) -> list[Mark]:
         cands.append(Mark(t.start, t.end, "event", e.type, str(i), e.status))
         for m in e.mentions:
             cands.append(Mark(m.start, m.end, "event", e.type, str(i), e.status))
-    for m in a.mentions:
-        cands.append(Mark(m.start, m.end, "mention", m.type, m.entity_id, m.text))
+    for mn in a.mentions:
+        cands.append(Mark(mn.start, mn.end, "mention", mn.type, mn.entity_id, mn.text))
     kept: list[Mark] = []
     taken: list[tuple[int, int]] = []
     for mk in cands:

@@ -2,7 +2,8 @@
 worker thread), the single writer, and a small cache of expensive read results.
 
 Reads never go through the writer: each worker thread opens its own read-only store, so
-a slow page never blocks another and nothing a reader does can change the database.
+a slow page never blocks another and nothing a reader does can change the database; a
+read query that runs past ``read_timeout`` is stopped (QueryTimeout, answered 503).
 Writes (the ingest page and POST /api/documents) go through one writable store behind a
 lock, so there is exactly one writer in the process.
 
@@ -26,10 +27,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import marsad
+from marsad.store import open_store
 from marsad.store.base import Store
-from marsad.store.views import FacetIndex, MetaTable, generation, load_facet_index, load_meta
+from marsad.store.reads.facets import FacetIndex, MetaTable, generation, load_facet_index, load_meta
+from marsad.store.reads.search import SearchTables
 
 T = TypeVar("T")
+# above this many documents the metadata table (~150 bytes a document) is not kept in
+# memory and search runs in SQL only
+MAX_META_DOCS = 1_000_000
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 log = logging.getLogger("marsad.web")
 
@@ -57,9 +63,9 @@ def approx_bytes(value: Any, depth: int = 0) -> int:
             size += each * len(value) // len(items)
         return size
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = list(value)[:_SAMPLE] if not isinstance(value, (list, tuple)) else value[:_SAMPLE]
-        if items:
-            size += sum(approx_bytes(v, depth + 1) for v in items) * len(value) // len(items)
+        sample = list(value)[:_SAMPLE] if not isinstance(value, (list, tuple)) else value[:_SAMPLE]
+        if sample:
+            size += sum(approx_bytes(v, depth + 1) for v in sample) * len(value) // len(sample)
         return size
     fields = getattr(value, "__dataclass_fields__", None)
     if fields is not None:
@@ -122,6 +128,10 @@ class ServeSettings:
     # ("DNS rebinding") sends its own name and is refused. None: the loopback names when
     # bound to loopback, any host otherwise.
     allowed_hosts: tuple[str, ...] | None = None
+    # seconds one read query may run on the readers before it is stopped (a 503 that says
+    # to narrow the request), as Datasette limits its queries; None: no limit. The writer
+    # has none: a write is never cut off halfway.
+    read_timeout: float | None = 10.0
 
     def hosts(self) -> list[str]:
         if self.allowed_hosts is not None:
@@ -135,6 +145,9 @@ class ServeSettings:
             raise marsad.InputError(
                 "the write token is shorter than 8 characters", fix="use a longer random token"
             )
+        if self.read_timeout is not None and not self.read_timeout > 0:
+            raise marsad.InputError(f"read timeout {self.read_timeout} is not positive",
+                                    fix="give a number of seconds above 0")
 
 
 MALLOC_ARENAS = 2  # glibc malloc arenas for the server's threads (glibc's default: 8 a core)
@@ -190,7 +203,7 @@ class ServerState:
         """This thread's read-only store (opened on first use)."""
         holder = getattr(self._local, "reader", None)
         if holder is None:
-            holder = _Reader(marsad.open(self.settings.db, readonly=True))
+            holder = _Reader(open_store(self.settings.db, readonly=True, timeout=self.settings.read_timeout))
             self._local.reader = holder
             with self._opened_lock:
                 self._opened.add(holder.store)
@@ -267,13 +280,20 @@ class ServerState:
             return {k: (len(b), b.bytes) for k, b in self._caches.items()}
 
     def meta(self) -> MetaTable:
-        """The small metadata of every document (see views.load_meta), per generation and
+        """The small metadata of every document (see load_meta), per generation and
         for at most ``cache_seconds`` (story clustering changes it without adding documents)."""
         return self._per_generation("_meta", self._meta_lock, load_meta)
 
+    def search_tables(self) -> SearchTables | None:
+        """The tables the one search runs on in memory, or None above ``MAX_META_DOCS``
+        documents (the search then runs in SQL)."""
+        if self.generation()[0] > MAX_META_DOCS:
+            return None
+        return SearchTables(self.meta(), self.facet_index)
+
     def facet_index(self) -> FacetIndex:
         """What the entity, country and event-type facets count, per document (see
-        views.load_facet_index), per generation and for at most ``cache_seconds``."""
+        load_facet_index), per generation and for at most ``cache_seconds``."""
         return self._per_generation("_facets", self._facets_lock, load_facet_index)
 
     def _per_generation(self, attr: str, lock: threading.Lock, load: Callable[[Store], T]) -> T:
@@ -293,26 +313,29 @@ class ServerState:
             setattr(self, attr, (gen, time.monotonic(), value))
             return value
 
-    def start_warm(self) -> None:
-        """Fill the caches the first pages need, in a thread (start-up stays instant)."""
-        self._warm_thread = threading.Thread(target=self.warm, name="marsad-warm", daemon=True)
+    def start_warm(self, first_page: Callable[[], Any] | None = None) -> None:
+        """Fill the caches the first pages need, in a thread (start-up stays instant);
+        ``first_page`` computes the home page's search (the app passes it: search is a
+        layer above this state)."""
+        self._warm_thread = threading.Thread(target=self.warm, args=(first_page,),
+                                             name="marsad-warm", daemon=True)
         self._warm_thread.start()
 
-    def warm(self) -> None:
-        from marsad.store import views
+    def warm(self, first_page: Callable[[], Any] | None = None) -> None:
+        from marsad.store.reads.sources import list_sources, source_topics
+        from marsad.store.reads.stories import count_stories, list_stories
         from marsad.text.stem import stem
-        from marsad.web.searching import search
 
         steps = [
             lambda: stem("والمقاتلين"),  # loads the stemmer's tables
             self.meta,
             self.facet_index,
-            lambda: search(self, "", limit=self.settings.page_size, offset=0, collapse=True, facets=True),
+            first_page or (lambda: None),
             lambda: self.cached("stats", lambda: self.reader().stats()),
-            lambda: self.cached("sources", lambda: views.list_sources(self.reader())),
-            lambda: self.cached("source_topics", lambda: views.source_topics(self.reader())),
-            lambda: self.cached("stories_n", lambda: views.count_stories(self.reader())),
-            lambda: self.cached(("stories", 0), lambda: views.list_stories(self.reader(), limit=50, offset=0)),
+            lambda: self.cached("sources", lambda: list_sources(self.reader())),
+            lambda: self.cached("source_topics", lambda: source_topics(self.reader())),
+            lambda: self.cached("stories_n", lambda: count_stories(self.reader())),
+            lambda: self.cached(("stories", 0), lambda: list_stories(self.reader(), limit=50, offset=0)),
         ]
         for step in steps:
             if self._closing.is_set():

@@ -22,7 +22,7 @@ def stacked_bars(
     color_of=type_color, css_class: str = "chart", href_of: Callable[[int], str] | None = None,
 ) -> Markup:
     """A stacked bar chart of ``{"periods": [...], "series": {key: [n, ...]}}`` (the output
-    of :func:`marsad.store.views.bucket_series`). Each bar has a <title> tooltip; with
+    of :func:`marsad.store.reads.events.bucket_series`). Each bar has a <title> tooltip; with
     ``href_of``, the bars of period ``i`` link to ``href_of(i)`` (e.g. the data of that period)."""
     periods: list[str] = series.get("periods") or []
     data: dict[str, list[int]] = series.get("series") or {}
@@ -52,7 +52,7 @@ def stacked_bars(
             f'<text x="{_num(x)}" y="{height - 8}" text-anchor="{anchor}" class="tick">{escape(periods[i])}</text>'
         )
     for i, period in enumerate(periods):
-        y = pad_t + plot_h
+        y: float = pad_t + plot_h
         x = pad_l + step * i + (step - bar_w) / 2
         if href_of is not None:
             parts.append(f'<a href="{escape(href_of(i))}">')

@@ -8,9 +8,10 @@ from marsad.analyze.events.coder import EventCoder, code_events, default_coder
 from marsad.model import Analysis
 
 
-def factory():
-    """The ``events`` pipeline stage: loads the lexicon once, then codes each Analysis."""
-    coder = EventCoder()
+def factory(coder: EventCoder | None = None):
+    """The ``events`` pipeline stage around ``coder`` (default: a new EventCoder, which
+    loads the lexicon); the coder keeps no state between documents, so pipelines share one."""
+    coder = coder or EventCoder()
 
     def events_stage(analysis: Analysis) -> Analysis:
         events = coder.code(analysis)

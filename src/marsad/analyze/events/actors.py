@@ -12,6 +12,8 @@ used. NER mentions, when present, widen a phrase to the whole name and give its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from marsad.analyze.events.forms import IMPF, PERF
@@ -88,7 +90,7 @@ def _town(m: Mention | None) -> bool:
     return m is not None and m.type == "LOC" and not (m.entity_id or "").startswith("country:")
 
 
-def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads: set[int] = frozenset(),
+def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads: AbstractSet[int] = frozenset(),
           allow_clitic: bool = False) -> NP | None:
     """The noun phrase starting at (or just after time/quantity words from) token k.
     ``allow_clitic``: the first word may carry ب/ل (تندد بالحكومة → الحكومة)."""
@@ -162,7 +164,7 @@ _M_NOUNS = frozenset({
 })
 
 
-def np_before(v: SentenceView, i: int, *, trigger_heads: set[int] = frozenset()) -> NP | None:
+def np_before(v: SentenceView, i: int, *, trigger_heads: AbstractSet[int] = frozenset()) -> NP | None:
     """The noun phrase that ends just before token i, inside its clause (subject-first)."""
     j = i - 1
     while j >= 0 and v.is_word(j) and (v.raw(j) in ("قد", "وقد", "لقد", "كان", "كانت", "كانوا") or v.is_time(j)):
@@ -260,13 +262,13 @@ def nearest_agent(v: SentenceView, m: Match, classes: tuple[str, ...], exclude: 
         if d < best_d:
             best, best_d = np, d
     for men in v.mentions:
-        cls = {"ORG": "group", "PER": "official", "LOC": "state"}.get(men.type)
-        if cls not in classes or _town(men):
+        men_cls = {"ORG": "group", "PER": "official", "LOC": "state"}.get(men.type)
+        if men_cls not in classes or _town(men):
             continue
         idx = [t.i for t in v.toks if t.start < men.end and men.start < t.end]
         if not idx or m.first <= idx[0] <= m.last:
             continue
-        np = NP(idx[0], idx[-1], False, cls, None, men, fallback=True)
+        np = NP(idx[0], idx[-1], False, men_cls, None, men, fallback=True)
         if any(np.overlaps(x) for x in exclude) or _in_pp(v, idx[0]):
             continue
         d = abs(idx[0] - m.first) + (0 if idx[0] >= start else 6) - 1
@@ -345,7 +347,7 @@ def _actor_or_none(v: SentenceView, np: NP | None, m: Match) -> NP | None:
 
 
 def assign(v: SentenceView, m: Match, etype: str, heads: set[int],
-           exclude: list[NP] = ()) -> tuple[NP | None, NP | None]:
+           exclude: Sequence[NP] = ()) -> tuple[NP | None, NP | None]:
     """(source, target) of trigger match ``m`` of type ``etype``; the source is always an
     actor (is_actor), and so is the target of types whose target is someone."""
     source, target = _assign(v, m, etype, heads, exclude)
@@ -419,7 +421,7 @@ THING_TARGETS = frozenset({"ASSAULT", "COERCE", "PROTEST", "SANCTION", "REJECT",
 
 
 def _assign(v: SentenceView, m: Match, etype: str, heads: set[int],
-            exclude: list[NP] = ()) -> tuple[NP | None, NP | None]:
+            exclude: Sequence[NP] = ()) -> tuple[NP | None, NP | None]:
     source: NP | None = None
     target: NP | None = None
     verbal = m.kind in (PERF, IMPF)
@@ -435,6 +437,7 @@ def _assign(v: SentenceView, m: Match, etype: str, heads: set[int],
         gap_np = None
         if m.last > m.first + 1 and len(m.pat.tokens) > 2 and m.pat.tokens[1] is None:
             nxt_spec = m.pat.tokens[2]
+            assert nxt_spec is not None  # compile_spec never puts two gaps side by side
             stop = next((k for k in range(m.first + 1, m.last + 1) if _token_fits(nxt_spec, v.toks[k])), m.last)
             if stop > m.first + 1:
                 gap_np = np_at(v, m.first + 1, stop_at=stop, trigger_heads=heads)

@@ -11,6 +11,7 @@ event told in several sentences (merge.py).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marsad.analyze.events import attribution, merge
@@ -23,6 +24,7 @@ from marsad.analyze.events.roles import RoleModel, TriggerInfo, default_role_mod
 from marsad.analyze.events.rowcheck import RowCheck, default_row_check
 from marsad.analyze.events.scan import Match, make_tokens, scan
 from marsad.analyze.events.status import NOT_EVENTS, status_of
+from marsad.analyze.events.typesense import Reading, TypeSense, default_type_sense
 from marsad.analyze.events.view import SentenceView
 from marsad.analyze.events.when import PAST_STATUSES as PAST
 from marsad.analyze.events.when import LazyDates, date_of, is_background
@@ -92,7 +94,9 @@ def _apply_stops(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
     return out
 
 
-def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
+def _filter(v: SentenceView, trigs: list[Trigger], context_types: frozenset[str]) -> list[Trigger]:
+    """``context_types``: the "cue:context TYPE" groups of the lexicon; a weak trigger of
+    such a TYPE needs its context cue in the sentence."""
     domain = any(g.startswith("cue:domain") for g in v.by_group)
     out = []
     for t in trigs:
@@ -102,7 +106,7 @@ def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
             continue  # مصنع للقنابل: a weak noun governed by a preposition reports nothing
         if "w" in t.flags:
             ctx = "cue:context " + t.type
-            if ctx in _CONTEXT_TYPES and not v.has(ctx, exclude=own):
+            if ctx in context_types and not v.has(ctx, exclude=own):
                 continue
         if domain and ("m" in t.flags or ("w" in t.flags and t.type in ("ASSAULT", "PROTEST"))) \
                 and not v.has("cue:hard", outside=span):
@@ -141,7 +145,6 @@ def _filter(v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
     return sorted(final, key=lambda t: t.m.first)
 
 
-_CONTEXT_TYPES: set[str] = set()
 _WEAPON_MODES = frozenset({"explosives", "firearms", "heavy-weapons", "aerial", "suicide-attack", "assassinate",
                            "execute", "abduct", "torture", "sexual"})
 _CASUALTY_WORDS = frozenset({"قتلي", "قتيل", "قتيلا", "قتيلين", "جرحي", "جريح", "جريحا"})
@@ -264,14 +267,18 @@ def _best(g: Group, p: Trigger, attr: str, avoid: NP | None = None) -> NP | None
 
 class EventCoder:
     def __init__(self, lexicon: Lexicon | None = None, roles: RoleModel | None | bool = True,
-                 rowcheck: RowCheck | None | bool = True) -> None:
-        """``roles``: the role model, ``rowcheck``: the last check of each row (True: the
-        shipped one; None/False: the rules alone)."""
+                 rowcheck: RowCheck | None | bool = True, typesense: TypeSense | None | bool = True) -> None:
+        """``roles``: the role model, ``rowcheck``: the last check of each row, ``typesense``:
+        the trigger-sense chooser (True: the shipped one; None/False: the rules alone)."""
         self.lex = lexicon or default_lexicon()
+        self.typesense: TypeSense | None = default_type_sense() if typesense is True else (typesense or None)
+        self.type_observer: Callable[..., None] | None = None  # training: called with (ctx, v, [Reading]) before the sense is chosen
         self.roles: RoleModel | None = default_role_model() if roles is True else (roles or None)
         self.rowcheck: RowCheck | None = default_row_check() if rowcheck is True else (rowcheck or None)
-        self.role_observer = None  # training: called with (ctx, v, trigger, TriggerInfo)
-        _CONTEXT_TYPES.update(p.group for p in self.lex.patterns if p.group.startswith("cue:context "))
+        # training: called with (ctx, v, trigger, TriggerInfo)
+        self.role_observer: Callable[[DocContext, SentenceView, Trigger, TriggerInfo], None] | None = None
+        self.context_types = frozenset(
+            p.group for p in self.lex.patterns if p.group.startswith("cue:context "))
         # first words of trigger patterns: a sentence with none of them has no event to code
         self._sport_forms = frozenset(
             form for form, hits in self.lex.index.items()
@@ -316,7 +323,9 @@ class EventCoder:
         trigs = [Trigger(_masdar(v, m), m.pat.ptype or "", m.pat.mode, m.pat.flags) for m in v.group("trigger")]
         if not trigs:
             return []
-        trigs = [t for t in _filter(v, _apply_stops(v, trigs)) if not _inside_name(v, t.m)]
+        trigs = [t for t in _filter(v, _apply_stops(v, trigs), self.context_types) if not _inside_name(v, t.m)]
+        if self.typesense is not None or self.type_observer is not None:
+            trigs = self._choose_senses(ctx, v, trigs)
         if not trigs:
             return []
         heads = {t.m.first for t in trigs}
@@ -392,6 +401,30 @@ class EventCoder:
                 continue  # historical background, not news
             events.append(self._event(ctx, v, g, dates, sent_start, sent_end))
         return events
+
+    def _choose_senses(self, ctx: DocContext, v: SentenceView, trigs: list[Trigger]) -> list[Trigger]:
+        """Each trigger's type as the sense model reads it in context: re-typed (taking the mode of
+        the lexicon's reading of that type at the head word, if any) or dropped; one per head and type."""
+        readings = [Reading(t.m, t.type, t.flags) for t in trigs]
+        if self.type_observer is not None:
+            self.type_observer(ctx, v, readings)
+        if self.typesense is None:
+            return trigs
+        chosen = self.typesense.choose(v, readings, sport=ctx.sport)
+        kept_types = {(t.m.first, new) for t, new in zip(trigs, chosen, strict=True) if new == t.type}
+        out: list[Trigger] = []
+        seen: set[tuple[int, str]] = set()
+        for t, new in zip(trigs, chosen, strict=True):
+            if new is None or (t.m.first, new) in seen:
+                continue
+            if new != t.type:
+                same = next((o for o in trigs if o.m.first == t.m.first and o.type == new), None)
+                if same is None and any(ty == new for _h, ty in kept_types):
+                    continue  # دعت تركيا إلى الإفراج: the noun belongs to the act the sentence already codes
+                t.type, t.mode = new, same.mode if same is not None else None
+            seen.add((t.m.first, new))
+            out.append(t)
+        return out
 
     def _event(self, ctx: DocContext, v: SentenceView, g: Group, dates: LazyDates,
                sent_start: int, sent_end: int) -> Event:

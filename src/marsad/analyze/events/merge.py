@@ -19,9 +19,9 @@ _NUM = re.compile(r"\d+")
 _STOP = {"في", "من", "علي", "الي", "عن", "مع", "ضد"}
 
 
-def _words(span: Span | None) -> set[str]:
+def _words(span: Span | None) -> frozenset[str]:
     if span is None:
-        return set()
+        return frozenset()
     return _text_words(span.text)
 
 

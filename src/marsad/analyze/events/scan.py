@@ -4,6 +4,7 @@ cues, agents) at once, through the shared form index."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from marsad.analyze.events.forms import IMPF, PERF, analyses, compatible, norm
@@ -49,11 +50,14 @@ class Match(NamedTuple):
         return self.pat.group
 
 
+@lru_cache(maxsize=200_000)
+def _token_facts(text: str) -> tuple[str, bool, bool]:
+    """(norm, word, taa) of a token's text: fixed by the text, so computed once per type."""
+    return norm(text), text[:1].isalnum(), ends_in_taa_marbuta(text)
+
+
 def make_tokens(pieces: list[tuple[int, int, str]]) -> list[Tok]:
-    out = []
-    for i, (s, e, t) in enumerate(pieces):
-        out.append(Tok(i, s, e, t, norm(t), t[:1].isalnum(), ends_in_taa_marbuta(t)))
-    return out
+    return [Tok(i, s, e, t, *_token_facts(t)) for i, (s, e, t) in enumerate(pieces)]
 
 
 def _token_fits(spec: TokenSpec, tok: Tok) -> bool:

@@ -189,12 +189,12 @@ def _location(ctx: DocContext, v: SentenceView, m: Match,
                     and v.segment[i] == v.segment[m.first] and v.raw(i + 1)[:1] not in "يتن" \
                     and v.toks[i].start >= ctx.dateline_end and not _in_title(v, i) \
                     and not _attached_elsewhere(v, m, i + 1):
-                men = v.mention_at(i + 1)
-                cands.append((abs(i - m.first), i + 1, i + 1, men if men and men.type == "LOC" else None))
+                at = v.mention_at(i + 1)
+                cands.append((abs(i - m.first), i + 1, i + 1, at if at and at.type == "LOC" else None))
     if not cands:
         return None
-    d, first, last, men = min(cands, key=lambda c: c[0])
-    return first, last, men
+    _d, first, last, found = min(cands, key=lambda c: c[0])
+    return first, last, found
 
 
 def _trimmed(ctx: DocContext, v: SentenceView, first: int, last: int, men: Mention | None) -> Span:

@@ -23,7 +23,6 @@ index built once into the cache directory (geoindex.py).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from marsad.analyze.link.kb import KnowledgeBase, load_kb
 from marsad.analyze.link.keys import key
 from marsad.analyze.link.linker import Linker, LinkResult, local_id
 from marsad.analyze.link.resolve import Candidate, Resolution, Resolver
+from marsad.analyze.loaders import shared
 from marsad.model import Analysis, Entity
 
 __all__ = [
@@ -54,29 +54,27 @@ __all__ = [
     "lookup_entity",
 ]
 
-_LOCK = threading.Lock()
-_LINKERS: dict[tuple[str | None, str | None], Linker] = {}
-
 
 def load_linker(*, index_path: str | Path | None = None, kb_path: str | Path | None = None,
                 spot: bool = True) -> Linker:
-    """The linker (KB + place index), loaded once per process and argument set."""
+    """The linker (KB + place index), loaded once per process and argument set (shared
+    with every pipeline through marsad.analyze.loaders)."""
     ck = (str(index_path) if index_path else None, str(kb_path) if kb_path else None)
-    with _LOCK:
-        linker = _LINKERS.get(ck)
-        if linker is None:
-            kb = load_kb(ck[1])
-            geo = open_index(Path(index_path) if index_path else None)
-            linker = Linker(kb, Resolver(kb, geo), spot=True)
-            _LINKERS[ck] = linker
+
+    def load() -> Linker:
+        kb = load_kb(ck[1])
+        return Linker(kb, Resolver(kb, open_index(Path(ck[0]) if ck[0] else None)), spot=True)
+
+    linker = shared(("link", *ck), load)
     if linker.spot != spot:
         linker = Linker(linker.kb, linker.resolver, spot=spot)
     return linker
 
 
-def link_stage():
+def link_stage(*, index_path: str | Path | None = None, kb_path: str | Path | None = None,
+               spot: bool = True):
     """Pipeline factory: the callable ``link(analysis) -> analysis``."""
-    linker = load_linker()
+    linker = load_linker(index_path=index_path, kb_path=kb_path, spot=spot)
 
     def link(analysis: Analysis) -> Analysis:
         return linker(analysis)

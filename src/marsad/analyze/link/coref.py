@@ -17,6 +17,7 @@ Surface variants (clitics, the article) of the same name share an entity through
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marsad.analyze.link.keys import key, strip_article
@@ -54,7 +55,7 @@ class Chain:
     strong: bool  # a confident link that others may copy
 
 
-def bracket_aliases(text: str, spans: list[tuple[int, int, str | None]]) -> dict[str, str]:
+def bracket_aliases(text: str, spans: Sequence[tuple[int, int, str | None]]) -> dict[str, str]:
     """key(short form) → entity id, for «FULL NAME (SHORT)» patterns."""
     out: dict[str, str] = {}
     for _start, end, eid in spans:

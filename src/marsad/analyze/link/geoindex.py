@@ -273,7 +273,7 @@ class GeoIndex:
             "FROM loose l JOIN places p ON p.gid = l.gid WHERE l.lkey = ?",
             (lk,),
         ).fetchall()
-        res = tuple(Place(*r, arabic=True) for r in rows)
+        res = tuple(Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], True) for r in rows)
         self._cache[ck] = res
         return res
 
@@ -282,7 +282,7 @@ class GeoIndex:
             "SELECT gid, name, name_ar, cc, admin1, lat, lon, pop FROM places WHERE gid = ?",
             (gid,),
         ).fetchone()
-        return Place(*r, arabic=True) if r else None
+        return Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], True) if r else None
 
     def names(self, gid: int) -> list[str]:
         """The Arabic spellings GeoNames has for a place."""

@@ -9,7 +9,7 @@ cluster ids as features (``lc0=17``) — so "قال X" and "في مدينة X" p
 different clusters, and the CRF learns from the cluster.
 
 Everything is numpy; sentences run in length-sorted batches, both directions stepped
-together (:func:`neural.run_lstms`). Weights ship in ``marsad/resources/ner/context.npz``.
+together (:func:`lstm.run_lstms`). Weights ship in ``marsad/resources/ner/context.npz``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from marsad.analyze.ner.clusters import token_key
-from marsad.analyze.ner.neural import (
+from marsad.analyze.ner.lstm import (
     _one_blas_thread,
     gates_ifog,
     length_batches,

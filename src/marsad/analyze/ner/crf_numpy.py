@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from operator import is_not
 
 import numpy as np
 
 from marsad.analyze.ner.features import FeatureExtractor
 from marsad.analyze.ner.neural import LABELS, chain_marginals
+
+_known = partial(is_not, None)  # filter(_known, ...): leave out the Nones (a row may be 0)
 
 # word types whose score rows are kept (with their neighbour-slot rows, ~20 MB); past it
 # the cache starts over
@@ -107,7 +111,7 @@ class NumpyCrf:
         for feats in self._pending:
             starts.append(len(flat))
             flat.append(zero)
-            flat.extend(r for r in map(get, feats) if r is not None)
+            flat.extend(filter(_known, map(get, feats)))
         sums = np.add.reduceat(self._rows[flat], starts, axis=0)
         end = self._n_rows + len(sums)
         if end > len(self._table):
@@ -124,7 +128,8 @@ class NumpyCrf:
         ext = self.extractor
         if len(self._base) > MAX_TYPES:
             self._reset_table()
-        base_of, attr = self._base, self.attr
+        base_of, get = self._base, self.attr.get
+        slots = list(enumerate(ext._offsets))  # (slot, offset): ext.neighbour_slots, inlined
         rows: list[int] = []
         starts: list[int] = []
         for k, toks in enumerate(sents):
@@ -135,8 +140,10 @@ class NumpyCrf:
             for i in range(n):
                 starts.append(len(rows))
                 rows.append(bases[i])
-                rows.extend(bases[j] + 1 + slot for slot, j in ext.neighbour_slots(i, n))
-                rows.extend(r for r in map(attr.get, extras[i]) if r is not None)
+                for slot, o in slots:
+                    if 0 <= i + o < n:
+                        rows.append(bases[i + o] + 1 + slot)
+                rows.extend(filter(_known, map(get, extras[i])))
         if not starts:
             return [np.zeros((0, len(LABELS)))] * len(sents)
         self._fill_rows()

@@ -99,6 +99,8 @@ class Gazetteer:
         self._longest: dict[str, int] = {}  # first key -> longest phrase starting with it
         for k in self.phrases:
             self._longest[k[0]] = max(self._longest.get(k[0], 0), len(k))
+        # key -> (variant, longest phrase from it) of its clitic variants that start one
+        self._firsts: dict[str, tuple[tuple[str, int], ...]] = {}
         self._cue_of: dict[str, list[str]] = {}  # word -> names of the lists holding it
         for name, words in self.cues.items():
             for w in words:
@@ -123,13 +125,18 @@ class Gazetteer:
         """Longest phrase matches, left to right: (start, end, type, entry)."""
         out = []
         i, n = 0, len(keys)
-        longest = self._longest
+        firsts = self._firsts
         while i < n:
+            starts = firsts.get(keys[i])
+            if starts is None:
+                starts = self._phrase_starts(keys[i])
+            if not starts:  # most words start no phrase
+                i += 1
+                continue
             best = 0
             typ = ""
             entry: tuple[str, ...] = ()
-            for first in clitic_variants(keys[i]):
-                top = longest.get(first, 0)
+            for first, top in starts:
                 for L in range(min(top, n - i), best, -1):
                     cand = (first, *keys[i + 1 : i + L])
                     t = self.phrases.get(cand)
@@ -142,6 +149,16 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+    def _phrase_starts(self, key: str) -> tuple[tuple[str, int], ...]:
+        """The clitic variants of ``key`` that some phrase starts with, each with the
+        length of the longest such phrase (remembered per key)."""
+        if len(self._firsts) > 200_000:
+            self._firsts.clear()
+        longest = self._longest
+        got = self._firsts[key] = tuple((v, longest[v]) for v in clitic_variants(key)
+                                        if v in longest)
+        return got
 
     def match(self, keys: Sequence[str]) -> list[str]:
         """BIO tags of the longest phrase matches over a sentence of keys ("" outside)."""

@@ -16,12 +16,19 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from marsad.analyze.ner.features import FeatureExtractor
+from marsad.analyze.ner.lstm import (
+    _one_blas_thread,
+    gates_ifog,
+    length_batches,
+    pad_rows,
+    reversal_index,
+    run_lstms,
+)
 
 LABELS = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 MAX_CHARS = 16
@@ -121,51 +128,41 @@ class Encoder:
         return key, v, s, self.word_index.get(key, 0), chars, d
 
     def encode(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
-        types = [self._type(t) for t in tokens]
+        return self.encode_many([tokens])
+
+    def encode_many(self, sents: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+        """The inputs of the sentences' tokens, concatenated: each array is built once for
+        the whole batch (per sentence, only the phrase matches are looked up)."""
+        types = [self._type(t) for s in sents for t in s]
+        if not types:
+            return {"vec": np.zeros(0, np.int64), "svec": np.zeros(0, np.int64),
+                    "wid": np.zeros(0, np.int64), "chars": np.zeros((0, MAX_CHARS), np.int64),
+                    "disc": np.zeros((0, len(self.disc)), np.float32)}
         disc = np.array([t[5] for t in types])  # np.array: 3x less overhead than np.stack
         keys = [t[0] for t in types]
         index = self.disc_index
-        if self.extractor.gaz is not None:
-            for i, tag in enumerate(self.extractor.gaz_tags(keys)):
-                j = index.get("G=" + tag) if tag else None
-                if j is not None:
-                    disc[i, j] = 1
-        if self._kb_inputs:
-            for i, tag in enumerate(self.extractor.kb_tags(keys)):
-                j = index.get("K=" + tag.split(".")[0]) if tag else None
-                if j is not None:
-                    disc[i, j] = 1
+        gaz = self.extractor.gaz is not None
+        pos = 0
+        for s in sents:
+            n = len(s)
+            if not n:
+                continue
+            skeys = keys[pos : pos + n]
+            if gaz:
+                for i, tag in enumerate(self.extractor.gaz_tags(skeys)):
+                    j = index.get("G=" + tag) if tag else None
+                    if j is not None:
+                        disc[pos + i, j] = 1
+            if self._kb_inputs:
+                for i, tag in enumerate(self.extractor.kb_tags(skeys)):
+                    j = index.get("K=" + tag.split(".")[0]) if tag else None
+                    if j is not None:
+                        disc[pos + i, j] = 1
+            pos += n
         return {"vec": np.array([t[1] for t in types], dtype=np.int64),
                 "svec": np.array([t[2] for t in types], dtype=np.int64),
                 "wid": np.array([t[3] for t in types], dtype=np.int64),
                 "chars": np.array([t[4] for t in types]), "disc": disc}
-
-
-_CONTROLLER = None
-
-
-def _one_blas_thread():
-    global _CONTROLLER
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        import contextlib
-
-        return contextlib.nullcontext()
-    if _CONTROLLER is None:
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
-
-
-try:
-    from scipy.special import expit as _expit
-except ImportError:  # pragma: no cover - scipy comes with scikit-learn
-    def _expit(x: np.ndarray) -> np.ndarray:
-        return 0.5 * (np.tanh(0.5 * x) + 1.0)
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
 class NeuralTagger:
@@ -200,8 +197,7 @@ class NeuralTagger:
         return emissions_many([self], sents)[0]
 
     def encode_batch(self, sents: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
-        enc = [self.encoder.encode(s) for s in sents]
-        return {k: np.concatenate([e[k] for e in enc]) for k in enc[0]}
+        return self.encoder.encode_many(sents)
 
     def inputs(self, cat: dict[str, np.ndarray], tokens: Sequence[str]) -> np.ndarray:
         """The LSTM's inputs (N, D), one row per token of a batch's sentences concatenated
@@ -310,79 +306,6 @@ def chain_marginals(ems: Sequence[np.ndarray], trans: np.ndarray,
     for b, i in enumerate(order):
         out[i] = p[b, : lens[b]].astype(np.float32)
     return out
-
-
-def gates_ifog(m: np.ndarray) -> np.ndarray:
-    """Rows of an LSTM weight or bias from torch's gate order (i, f, g, o) to (i, f, o, g),
-    so :func:`run_lstms` takes the three sigmoid gates as one slice."""
-    i, f, g, o = np.split(m, 4, axis=0)
-    return np.concatenate([i, f, o, g], axis=0)
-
-
-def run_lstms(xw: np.ndarray, U: np.ndarray, lens: Sequence[int] | None = None) -> np.ndarray:
-    """K LSTMs of one hidden size stepped together, each over its own left-aligned batch:
-    ``xw`` (K, B, T, 4H) input projections plus biases, ``U`` (K, H, 4H) recurrent
-    weights, gates in the order of :func:`gates_ifog` -> hidden states (K, B, T, H). One
-    batched update per time step keeps numpy's per-call overhead off the per-token cost.
-
-    With the sentences' ``lens`` in ascending order (as :func:`length_batches` makes
-    them), step t updates only the sentences still running — a suffix of the batch — so
-    the work follows the real tokens, not the padding (an article's batch is ~2.5x padding
-    when one long sentence sets its width); padding positions are left zero."""
-    K, B, T, H4 = xw.shape
-    H = H4 // 4
-    h = np.zeros((K, B, H), np.float32)
-    c = np.zeros((K, B, H), np.float32)
-    out = np.zeros((K, B, T, H), np.float32)
-    if lens is not None and all(a <= b for a, b in pairwise(lens)):
-        first = np.searchsorted(np.asarray(lens), np.arange(T), side="right").tolist()
-    else:
-        first = [0] * T
-    for t, s in enumerate(first):
-        hs, cs = h[:, s:], c[:, s:]  # views: the updates below land in h and c
-        g = hs @ U  # (K, B - s, 4H)
-        g += xw[:, s:, t]
-        sig = _expit(g[..., : 3 * H])
-        cs *= sig[..., H : 2 * H]
-        cs += sig[..., :H] * np.tanh(g[..., 3 * H :])
-        np.multiply(sig[..., 2 * H :], np.tanh(cs), out=hs)
-        out[:, s:, t] = hs
-    return out
-
-
-def pad_rows(x: np.ndarray, lens: Sequence[int]) -> np.ndarray:
-    """Rows of consecutive sentences (N, D) -> a left-aligned, zero-padded (B, T, D) batch."""
-    X = np.zeros((len(lens), max(lens), x.shape[1]), np.float32)
-    pos = 0
-    for b, n in enumerate(lens):
-        X[b, :n] = x[pos : pos + n]
-        pos += n
-    return X
-
-
-def length_batches(lens: Sequence[int], size: int = 64,
-                   max_tokens: int | None = None) -> list[list[int]]:
-    """Indexes of the non-empty sentences in batches of similar length (sorted by it), at
-    most ``size`` sentences and, if given, ``max_tokens`` padded tokens each."""
-    batches: list[list[int]] = []
-    batch: list[int] = []
-    for i in sorted((i for i, n in enumerate(lens) if n), key=lambda i: lens[i]):
-        if batch and (len(batch) >= size
-                      or (max_tokens is not None and lens[i] * (len(batch) + 1) > max_tokens)):
-            batches.append(batch)
-            batch = []
-        batch.append(i)
-    if batch:
-        batches.append(batch)
-    return batches
-
-
-def reversal_index(lens: Sequence[int], T: int) -> tuple[np.ndarray, np.ndarray]:
-    """Index arrays that reverse each left-aligned sentence of a (B, T, …) batch in place
-    (padding stays where it is): ``X[rows, rev]``. Reversing twice is the identity."""
-    t = np.arange(T)[None, :]
-    n = np.asarray(lens)[:, None]
-    return np.arange(len(lens))[:, None], np.where(t < n, n - 1 - t, t)
 
 
 def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],

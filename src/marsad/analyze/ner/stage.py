@@ -4,7 +4,7 @@ the words that are never entities (God in formulae, currencies: nonentities.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 
 from marsad.analyze.ner.mentions import mentions_from_labels
@@ -49,26 +49,52 @@ def bounded_groups(groups: list[list[Token]], limit: int = MAX_GROUP_TOKENS) -> 
 
 
 def find_mentions(model: NerModel, analysis: Analysis) -> list[Mention]:
-    text = analysis.text
-    out: list[Mention] = []
-    groups = bounded_groups(sentence_groups(analysis))
-    tagged = model.tag_with_scores_many([[t.text for t in g] for g in groups])
-    for group, (labels, scores) in zip(groups, tagged):
-        out.extend(mentions_from_labels(text, group, labels, model.rank, scores))
-    return filter_non_entities(text, out)
+    return find_mentions_many(model, [analysis])[0]
 
 
-def make_ner_stage(model_dir: str | Path | None = None) -> Callable[[Analysis], Analysis]:
-    """Load the model once; the returned stage writes ``analysis.mentions``."""
-    model = load_model(model_dir)
+def find_mentions_many(model: NerModel, analyses: Sequence[Analysis]) -> list[list[Mention]]:
+    """The mentions of each analysis, its sentences tagged in one batch with the other
+    analyses' (the network sorts sentences by length and runs each length batch as one
+    set of matrix products: more sentences, fuller batches, less padding). The per-token
+    inputs are the same as tagging each analysis alone, and so are the labels."""
+    per_doc = [bounded_groups(sentence_groups(a)) for a in analyses]
+    flat = [[t.text for t in g] for groups in per_doc for g in groups]
+    tagged = iter(model.tag_with_scores_many(flat))
+    out: list[list[Mention]] = []
+    for a, groups in zip(analyses, per_doc):
+        text = a.text
+        found: list[Mention] = []
+        for group, (labels, scores) in zip(groups, tagged):
+            found.extend(mentions_from_labels(text, group, labels, model.rank, scores))
+        out.append(filter_non_entities(text, found))
+    return out
 
-    def ner(analysis: Analysis) -> Analysis:
-        if not analysis.tokens and analysis.text:
-            from marsad.text.segment import tokenize
 
-            analysis.tokens = tokenize(analysis.text)
-        mentions = find_mentions(model, analysis)
-        analysis.mentions = mentions
-        return analysis
+class NerStage:
+    """The stage: ``stage(analysis)`` tags one article, ``stage.pipe(analyses)`` a batch
+    of them at once (what ``Pipeline.pipe`` calls)."""
 
-    return ner
+    def __init__(self, model: NerModel):
+        self.model = model
+
+    def __call__(self, analysis: Analysis) -> Analysis:
+        return self.pipe([analysis])[0]
+
+    def pipe(self, analyses: Sequence[Analysis]) -> list[Analysis]:
+        from marsad.text.segment import tokenize
+
+        for a in analyses:
+            if not a.tokens and a.text:
+                a.tokens = tokenize(a.text)
+        for a, mentions in zip(analyses, find_mentions_many(self.model, analyses)):
+            a.mentions = mentions
+        return list(analyses)
+
+
+def make_ner_stage(model_dir: str | Path | None = None, *,
+                   model: NerModel | None = None) -> NerStage:
+    """Load the model once (or use ``model``, loaded already: pipelines share one); the
+    returned stage writes ``analysis.mentions``."""
+    if model is None:
+        model = load_model(model_dir)
+    return NerStage(model)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from marsad.analyze.ner.clusters import load_clusters
 from marsad.analyze.ner.features import FeatureExtractor, FeatureSettings
 from marsad.analyze.ner.gazetteer import RESOURCES, load_gazetteer
@@ -150,7 +152,8 @@ class NerModel:
         marginals, and cheaper), decoded under BIO constraints. Sentences go through the
         networks in batches of similar length."""
         from marsad.analyze.ner.decode import decode_batch, pool, softmax
-        from marsad.analyze.ner.neural import emissions_and_states, length_batches
+        from marsad.analyze.ner.lstm import length_batches
+        from marsad.analyze.ner.neural import emissions_and_states
 
         nets = self.networks
         w = self.neural_weight
@@ -160,11 +163,12 @@ class NerModel:
         for idx in length_batches([len(s) for s in sents], 64):
             group = [sents[i] for i in idx]
             per_net, states = emissions_and_states(nets, group, context)
-            nn_p = [sum(softmax(ems[j]) for ems in per_net) / len(nets)
-                    for j in range(len(group))]
             ctx = context.assign(states) if context is not None else None
-            ps = [pool(c, q, w, how)
-                  for c, q in zip(self._numpy_crf.marginals(group, ctx), nn_p)]
+            crf = self._numpy_crf.marginals(group, ctx)
+            # every step below is per token (row-wise): run on the batch's tokens at once
+            cuts = np.cumsum([len(g) for g in group])[:-1]
+            nn_p = sum(softmax(np.concatenate(ems)) for ems in per_net) / len(nets)
+            ps = np.split(pool(np.concatenate(crf), nn_p, w, how), cuts)
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
         return out

@@ -24,16 +24,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from marsad.text.furniture import BOILERPLATE_LINE as _BOILERPLATE_LINE
 from marsad.text.normalize import normalize_for_match
 from marsad.text.stem import stem
 
-# whole lines that are site furniture, not article (searched in normalized lines)
-_BOILERPLATE_LINE = re.compile(
-    r"تطبيق بي بي سي|المقالات المنشوره تمثل|لا يمكنه التاكد بشكل مستقل"
-    r"|الاراء الوارده (?:ادناه|في هذا المقال)|^\W*نقلا عن\b.{0,40}$"
-    r"|^\W*(?:اقرا|اقرء|شاهد) (?:ايضا|المزيد)\W*$|^\W*قد يهمك(?: ايضا)?\W*$"
-    r"|^\W*(?:تابعونا|تابعوا) "
-)
 # a dateline with an agency in brackets: "دبي، الامارات العربيه المتحده (cnn)— ..."
 _DATELINE = re.compile(r"^[^\n]{0,60}?\((?:cnn|bbc|afp|ا ف ب|رويترز|reuters)\)\s*[-–—:]*", re.MULTILINE)
 # source and site names: identify the outlet, not the topic
@@ -44,11 +38,6 @@ _SOURCE_NAMES = re.compile(
 # the SANAD copy opens with "<city> الخليج" (the paper's own dateline)
 _PAPER_DATELINE = re.compile(r"^\s*(?:\S+\s+){1,2}?الخليج\s+")
 _WORD = re.compile(r"[\u0621-\u064a]{2,}|[a-z]{2,}")
-
-
-def is_boilerplate_line(line: str) -> bool:
-    """Site furniture (app notices, "read also", disclaimers) rather than article text."""
-    return bool(_BOILERPLATE_LINE.search(normalize_for_match(line)))
 
 
 def topic_words(text: str) -> list[str]:
@@ -73,8 +62,12 @@ def article_features(title: str | None, text: str) -> list[str]:
     ``w`` normalized words, ``s`` their light stems (inflections pooled), ``l`` stems of the
     headline plus the first words of the body (the news lead: corpora without headlines
     still have one), ``b`` adjacent stem pairs."""
-    tw = topic_words(title) if title else []
-    bw = topic_words(text)
+    return article_features_of_words(topic_words(title) if title else [], topic_words(text))
+
+
+def article_features_of_words(tw: list[str], bw: list[str]) -> list[str]:
+    """:func:`article_features` from the :func:`topic_words` of the headline (``tw``) and
+    of the text (``bw``), for a caller that has them already."""
     ws = tw + bw
     ss = [stem(w) for w in ws]
     lead = ss[: len(tw) + LEAD_WORDS]

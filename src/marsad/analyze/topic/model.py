@@ -73,7 +73,14 @@ class TopicModel:
         return self.proba_from_decision(self.decision(self.vectorize(docs)))
 
     def predict(self, docs: Sequence[tuple[str | None, str]]) -> list[TopicPrediction]:
-        p = self.predict_proba(docs)
+        return self._predictions(self.predict_proba(docs))
+
+    def predict_features(self, feature_lists: Iterable[list[str]]) -> list[TopicPrediction]:
+        """:meth:`predict` from each article's :func:`article_features`, made already."""
+        x = weigh(count_matrix(feature_lists, self.vocab), self.idf, self.groups, len(GROUPS))
+        return self._predictions(self.proba_from_decision(self.decision(x)))
+
+    def _predictions(self, p: np.ndarray) -> list[TopicPrediction]:
         out = []
         for row in p:
             k = int(row.argmax())

@@ -10,7 +10,8 @@ from fastapi import Path, Request
 from fastapi.responses import HTMLResponse
 
 from marsad.model import Analysis
-from marsad.store.views import copies_of, get_story
+from marsad.store.reads.documents import copies_of
+from marsad.store.reads.stories import get_story
 from marsad.web.errors import not_found
 from marsad.web.highlight import blocks, marks_of
 from marsad.web.pages.common import reader

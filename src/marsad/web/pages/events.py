@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from marsad.errors import QueryError
 from marsad.model import EVENT_STATUSES, PLOVER_TYPES
-from marsad.store import views
+from marsad.store import event_filters
+from marsad.store.reads.events import count_events, event_facets, event_timeline, list_events
 from marsad.web import i18n
 from marsad.web.pages.common import pager, reader, state
 from marsad.web.render import lang_of, page
@@ -19,10 +20,10 @@ from marsad.web.svg import stacked_bars
 PAGE_SIZE = 50
 
 
-def filter_from_request(request: Request) -> views.EventFilter:
+def filter_from_request(request: Request) -> event_filters.EventFilter:
     """Event filters from the query string; ``type`` and ``status`` may repeat."""
     qp = request.query_params
-    return views.event_filter(
+    return event_filters.event_filter(
         type=qp.getlist("type") or None, status=qp.getlist("status") or None,
         actor=qp.get("actor"), country=qp.getlist("country") or None,
         date_from=qp.get("from"), date_to=qp.get("to"), bbox=qp.get("bbox") or None,
@@ -38,16 +39,16 @@ def events_page(request: Request, page_: int = Query(1, alias="page", ge=1, le=1
         f = filter_from_request(request)
     except QueryError as exc:
         return page(request, "events.html", status=400, title="", error=str(exc), fix=exc.fix,
-                    f=views.EventFilter(), rows=[], pg=None, chart="", facets={}, params="",
+                    f=event_filters.EventFilter(), rows=[], pg=None, chart="", facets={}, params="",
                     PLOVER_TYPES=PLOVER_TYPES, EVENT_STATUSES=EVENT_STATUSES, exports=[], total=0)
-    total = st.cached(("events_n", f), lambda: views.count_events(store, f))
+    total = st.cached(("events_n", f), lambda: count_events(store, f))
     pg = pager(total, page_, PAGE_SIZE)
     # the same page is asked for again and again (the unfiltered first page above all), and
     # ordering every event by date is the page's dearest query: cached like the counts
     rows = st.cached(("events_list", f, PAGE_SIZE, pg["offset"]),
-                     lambda: views.list_events(store, f, limit=PAGE_SIZE, offset=pg["offset"]), bucket="pages")
-    timeline = st.cached(("events_tl", f), lambda: views.event_timeline(store, f))
-    facets = st.cached(("events_facets", f), lambda: views.event_facets(store, f))
+                     lambda: list_events(store, f, limit=PAGE_SIZE, offset=pg["offset"]), bucket="pages")
+    timeline = st.cached(("events_tl", f), lambda: event_timeline(store, f))
+    facets = st.cached(("events_facets", f), lambda: event_facets(store, f))
     chart = stacked_bars(timeline, label_of=lambda k: i18n.type_name(k, lang))
     params = urlencode(f.params())
     exports = [(fmt, f"/api/export/events?{urlencode({**f.params(), 'format': fmt})}")

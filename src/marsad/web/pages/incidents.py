@@ -4,7 +4,7 @@ apart), a sortable table, filters as on the events page — and one incident wit
 of it side by side. The map's GeoJSON is this page's own query, served under the API.
 
 Incidents are read through :mod:`marsad.store.incidents_sql` (what the store offers) and
-:mod:`marsad.store.incident_views` (sorting, days, points)."""
+:mod:`marsad.store.reads.incidents` (sorting, days, points)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from marsad.errors import QueryError
 from marsad.model import PLOVER_TYPES
-from marsad.store import incident_views, views
+from marsad.store import event_filters
 from marsad.store.incidents_sql import count_incidents, get_incident, has_pending
+from marsad.store.reads.entities import entities_by_id
+from marsad.store.reads.incidents import (
+    SORTS,
+    check_sort,
+    incident_days,
+    incident_points,
+    list_sorted,
+    type_counts,
+)
 from marsad.web import i18n
 from marsad.web.api import _incident_filter as filter_from_request
 from marsad.web.errors import not_found
@@ -41,10 +50,10 @@ def latest_day() -> date:
 
 def _empty(request: Request, status: int, error: str | None, fix: str | None) -> HTMLResponse:
     return page(request, "incidents.html", status=status, title="", error=error, fix=fix,
-                f=views.EventFilter(), rows=[], pg=None, total=0, hist=None, chart="", by="",
+                f=event_filters.EventFilter(), rows=[], pg=None, total=0, hist=None, chart="", by="",
                 types=[], sort="date", desc=True, pending=False, size_by=SIZE_BY[0], params="",
                 range_params={}, PLOVER_TYPES=PLOVER_TYPES, STATUSES=STATUSES, BUCKETS=BUCKETS,
-                SORTS=list(incident_views.SORTS), entity_param="", type_names={})
+                SORTS=list(SORTS), entity_param="", type_names={})
 
 
 def incidents_page(
@@ -59,19 +68,19 @@ def incidents_page(
     lang = lang_of(request)
     try:
         f = filter_from_request(request)
-        sort = incident_views.check_sort(sort)
+        sort = check_sort(sort)
     except QueryError as exc:
         return _empty(request, 400, str(exc), exc.fix)
     desc = dir_ == "desc"
     total = st.cached(("incidents_n", f, 1), lambda: count_incidents(store, f))
     pg = pager(total, page_, PAGE_SIZE)
     rows = st.cached(("incidents_page", f, sort, desc, pg["offset"]),
-                     lambda: incident_views.list_sorted(store, f, sort=sort, desc=desc, limit=PAGE_SIZE,
+                     lambda: list_sorted(store, f, sort=sort, desc=desc, limit=PAGE_SIZE,
                                                         offset=pg["offset"]), bucket="pages")
     rows = with_dating(rows)
-    days = st.cached(("incident_days", f), lambda: incident_views.incident_days(store, f))
+    days = st.cached(("incident_days", f), lambda: incident_days(store, f))
     hist = histogram(days, latest=latest_day(), bucket=by or None)
-    types = st.cached(("incident_types", f), lambda: incident_views.type_counts(store, f))
+    types = st.cached(("incident_types", f), lambda: type_counts(store, f))
     params = f.params()
     entity_param = params.pop("actor", "")
     if entity_param:
@@ -81,7 +90,7 @@ def incidents_page(
         hist=hist, chart=histogram_chart(request, hist, lang), by=by if by in BUCKETS else "",
         types=types, sort=sort, desc=desc, pending=not total and has_pending(store),
         size_by=SIZE_BY[0], params=urlencode(params), range_params=_range_params(params),
-        PLOVER_TYPES=PLOVER_TYPES, STATUSES=STATUSES, BUCKETS=BUCKETS, SORTS=list(incident_views.SORTS),
+        PLOVER_TYPES=PLOVER_TYPES, STATUSES=STATUSES, BUCKETS=BUCKETS, SORTS=list(SORTS),
         entity_param=entity_param, type_names={t: i18n.type_name(t, lang) for t in PLOVER_TYPES},
     )
 
@@ -113,7 +122,7 @@ def incident_page(request: Request, incident_id: str = Path(..., max_length=100)
         raise not_found(f"incident {incident_id}")
     ids = sorted({r[k] for r in inc["reports"] for k in ("source_entity", "target_entity", "place_entity")
                   if r.get(k)})
-    entities = views.entities_by_id(store, ids) if ids else {}
+    entities = entities_by_id(store, ids) if ids else {}
     reports = [{**r, "pieces": sentence_pieces(r.get("text"), r.get("trigger_text"))} for r in inc["reports"]]
     return page(request, "incident.html", title=i18n.type_name(inc["type"], lang_of(request)),
                 inc=with_dating([inc])[0], reports=reports, entities=entities)
@@ -144,7 +153,7 @@ def incidents_geojson(
     f = filter_from_request(request)
 
     def render() -> bytes:
-        rows = incident_views.incident_points(store, f, limit=limit)
+        rows = incident_points(store, f, limit=limit)
         feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
                   "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}} for r in rows]
         return bytes(JSONResponse({"type": "FeatureCollection", "features": feats,

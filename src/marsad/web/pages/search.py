@@ -10,7 +10,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from marsad.errors import QueryError
-from marsad.store.views import check_date
+from marsad.store.event_filters import check_date
 from marsad.web.highlight import snippet_pieces
 from marsad.web.pages.common import pager, state
 from marsad.web.render import page, url_with
@@ -46,7 +46,10 @@ def toggle(q: str, field: str, value: str) -> tuple[str, bool]:
     return (q.strip() + " " + _token(field, value)).strip(), False
 
 
-def facet_links(request: Request, q: str, facets: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+def facet_links(request: Request, q: str,
+                facets: dict[str, list[dict[str, Any]]] | None) -> dict[str, list[dict[str, Any]]]:
+    """The facet rows as links (none when the search gave no facets)."""
+    facets = facets or {}
     out: dict[str, list[dict[str, Any]]] = {}
     for name, rows in facets.items():
         if name == "month":
