@@ -119,18 +119,29 @@ class Sentence:
     paragraph: int  # -1 for the headline, else index into document.paragraphs
 
 
+class _TokenForms:
+    """The derived forms of a :class:`Token`, declared here, outside the dataclass, so that
+    they are typed attributes without being dataclass fields (a dataclass collects fields
+    only from its own body and from dataclass bases)."""
+
+    __slots__ = ("norm", "stem")
+    norm: str
+    stem: str
+
+
 @dataclass
-class Token:
+class Token(_TokenForms):
     """A word, number or punctuation mark: ``text == analysis.text[start:end]``.
 
     ``norm`` (the matching form: :func:`marsad.text.normalize.normalize_for_match`) and
     ``stem`` (its light stem: :func:`marsad.text.stem.stem`) are what most stages compare,
     so the base analysis sets them once per token (``marsad.analyze.base.add_forms``) and
-    stages read them instead of normalizing the text again. They are slots, not fields:
-    derived from ``text``, so they are neither serialized nor compared, and a Token built
-    from stored JSON gets them from ``add_forms`` when a pipeline next runs on it."""
+    stages read them instead of normalizing the text again. They are slots, not fields
+    (declared in :class:`_TokenForms`): derived from ``text``, so they are neither
+    serialized nor compared, and a Token built from stored JSON gets them from
+    ``add_forms`` when a pipeline next runs on it."""
 
-    __slots__ = ("end", "norm", "start", "stem", "text")
+    __slots__ = ("end", "start", "text")
     start: int
     end: int
     text: str

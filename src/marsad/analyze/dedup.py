@@ -132,17 +132,17 @@ def shingle_hashes(paragraphs: Iterable[Sequence[str]], k: int) -> np.ndarray:
     """32-bit hashes of the distinct k-word shingles inside each paragraph (a paragraph
     shorter than k is one shingle). Words hash with CRC-32, so values are stable across
     processes and machines (they are stored)."""
-    parts = []
+    parts: list[np.ndarray] = []
     for ws in paragraphs:
         h = np.array([zlib.crc32(w.encode("utf-8")) for w in ws], dtype=np.uint32)
         if len(h) <= k:
-            acc = len(h)
+            one = len(h)
             for x in h.tolist():
-                acc = (acc * 0x9E3779B1 + x) & _MASK32
-            parts.append(np.array([acc], dtype=np.uint32))
+                one = (one * 0x9E3779B1 + x) & _MASK32
+            parts.append(np.array([one], dtype=np.uint32))
             continue
         n = len(h) - k + 1
-        acc = np.full(n, k, dtype=np.uint32)
+        acc: np.ndarray = np.full(n, k, dtype=np.uint32)
         for j in range(k):
             acc = acc * _M1 + h[j : j + n]
             acc ^= acc >> np.uint32(15)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -159,48 +158,6 @@ def load_df(path: Path | None = None) -> DocFreq:
     return DocFreq(n_docs, df)
 
 
-def iter_corpus_texts(files: Sequence[Path] | None = None) -> Iterator[str]:
-    """Headline + body of every article in JSON-lines ``files`` (``text`` or ``content``);
-    by default the topics corpus and SaudiNewsNet."""
-    from marsad.data import corpus_path
-
-    paths = list(files) if files else [corpus_path("topics", "train.jsonl.gz"),
-                                       corpus_path("saudinewsnet", "articles.jsonl.gz")]
-    for p in paths:
-        opener = gzip.open if p.suffix == ".gz" else open
-        with opener(p, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                obj = json.loads(line)
-                body = obj.get("text") or obj.get("content") or ""
-                if body:
-                    yield (obj.get("title") or "") + "\n" + body
-
-
-def build_df_table(texts: Iterable[str], out: Path, *, min_df: int = 3,
-                   log: Callable[[str], None] = lambda s: None) -> tuple[int, int]:
-    """Count in how many texts each term stem occurs; write those with ``min_df`` or more.
-    Returns (articles, stems kept)."""
-    df: Counter[str] = Counter()
-    n = 0
-    for text in texts:
-        n += 1
-        # stopwords are counted too, so the table does not depend on the stopword list
-        df.update({o.stem for o in term_occurrences(text, keep_stopwords=True)})
-        if n % 10000 == 0:
-            log(f"{n} articles, {len(df)} stems")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    kept = [(s, c) for s, c in df.items() if c >= min_df]
-    kept.sort(key=lambda x: (-x[1], x[0]))
-    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write(f"#articles\t{n}\n")
-        for s, c in kept:
-            fh.write(f"{s}\t{c}\n")
-    load_df.cache_clear()
-    return n, len(kept)
-
-
 # -- keywords -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Keyword:
@@ -251,13 +208,13 @@ def keywords_from_occurrences(occ: Sequence[Occurrence], *, k: int = 10,
         pair_forms[(a.stem, b.stem)][a.surface + " " + b.surface] += 1
     cands: list[Keyword] = []
     absorbed: set[str] = set()
-    for (a, b), c in pairs.most_common():
-        if c < 2 or a not in unigram or b not in unigram or a in absorbed or b in absorbed:
+    for (sa, sb), c in pairs.most_common():
+        if c < 2 or sa not in unigram or sb not in unigram or sa in absorbed or sb in absorbed:
             continue
-        if c >= 0.6 * min(count[a], count[b]):
-            score = pair_weight[(a, b)] * (df.idf(a) + df.idf(b)) / 2 * _PHRASE_BONUS
-            cands.append(Keyword(_surface(pair_forms[(a, b)]), f"{a} {b}", score, c))
-            for s in (a, b):
+        if c >= 0.6 * min(count[sa], count[sb]):
+            score = pair_weight[(sa, sb)] * (df.idf(sa) + df.idf(sb)) / 2 * _PHRASE_BONUS
+            cands.append(Keyword(_surface(pair_forms[(sa, sb)]), f"{sa} {sb}", score, c))
+            for s in (sa, sb):
                 if c >= 0.6 * count[s]:
                     absorbed.add(s)
     for s, sc in unigram.items():
@@ -351,13 +308,13 @@ def keyword_scores_for(texts: Sequence[str], k: int = 10) -> list[Keyword]:
             single[s] = Keyword(_surface(forms[s]), s, p * math.log(p / q), c)
     out = []
     absorbed: set[str] = set()
-    for (a, b), c in pair_docs.most_common():
-        if c < max(2, min_docs) or a not in single or b not in single or absorbed & {a, b}:
+    for (sa, sb), c in pair_docs.most_common():
+        if c < max(2, min_docs) or sa not in single or sb not in single or absorbed & {sa, sb}:
             continue
-        if c >= 0.6 * min(in_docs[a], in_docs[b]):
-            score = max(single[a].score, single[b].score)
-            out.append(Keyword(_surface(pair_forms[(a, b)]), f"{a} {b}", score, c))
-            absorbed |= {x for x in (a, b) if c >= 0.6 * in_docs[x]}
+        if c >= 0.6 * min(in_docs[sa], in_docs[sb]):
+            score = max(single[sa].score, single[sb].score)
+            out.append(Keyword(_surface(pair_forms[(sa, sb)]), f"{sa} {sb}", score, c))
+            absorbed |= {x for x in (sa, sb) if c >= 0.6 * in_docs[x]}
     out += [kw for s, kw in single.items() if s not in absorbed]
     out.sort(key=lambda x: (-x.score, x.text))
     return out[:k]

@@ -120,12 +120,9 @@ def scan(toks: list[Tok], lex: Lexicon) -> list[Match]:
                 if (pid, tok.i) in seen or not compatible(kind, pre, enc) or not reading_ok(tok, kind, enc):
                     continue
                 pat = patterns[pid]
-                if len(pat.tokens) == 1:
-                    last: int | None = tok.i
-                else:
-                    last = _extend(pat, toks, tok.i)
-                    if last is None:
-                        continue
+                last = tok.i if len(pat.tokens) == 1 else _extend(pat, toks, tok.i)
+                if last is None:
+                    continue
                 seen.add((pid, tok.i))
                 out.append(Match(pat, tok.i, last, pre, enc, kind))
     return out

@@ -242,7 +242,7 @@ class FeatureExtractor:
         kbt = self.kb_tags(keys) if self.kbg is not None else None
         lc = None
         if self.context is not None and n:
-            lc = (context if context is not None else self.context_labels([tokens])[0]).tolist()
+            lc = (context if context is not None else self.context.labels([tokens])[0]).tolist()
         out: list[list[str]] = []
         for i in range(n):
             f: list[str] = []

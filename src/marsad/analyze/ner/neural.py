@@ -119,12 +119,13 @@ class Encoder:
         if s < 0:
             d[index["stem_unk"]] = 1
         names = ["g=" + n for n in cues]
-        if self._kb_inputs:
-            names += ["k=" + n for n in self.extractor.kbg.word_cues(key)]
+        kbg = self.extractor.kbg
+        if self._kb_inputs and kbg is not None:  # _kb_inputs implies a gazetteer
+            names += ["k=" + n for n in kbg.word_cues(key)]
         for name in names:
-            j = index.get(name)
-            if j is not None:
-                d[j] = 1
+            col = index.get(name)
+            if col is not None:
+                d[col] = 1
         return key, v, s, self.word_index.get(key, 0), chars, d
 
     def encode(self, tokens: Sequence[str]) -> dict[str, np.ndarray]:
@@ -309,13 +310,13 @@ def chain_marginals(ems: Sequence[np.ndarray], trans: np.ndarray,
 
 
 def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
-                 lens: Sequence[int], extra: np.ndarray | None = None,
-                 extra_U: np.ndarray | None = None) -> tuple[list[np.ndarray], np.ndarray | None]:
+                 lens: Sequence[int], extra: tuple[np.ndarray, np.ndarray] | None = None
+                 ) -> tuple[list[np.ndarray], np.ndarray | None]:
     """Both LSTM directions of every network in one loop (same hidden size): the backward
     direction runs left to right over each sentence reversed in place, stacked under the
     forward one, so every step is one batched update. X: (N, D) rows of the batch's
-    sentences concatenated -> (B, T, 2H) each. ``extra`` (E, B, T, 4H) input projections
-    with recurrent weights ``extra_U`` (E, H, 4H) are further LSTMs of the same size
+    sentences concatenated -> (B, T, 2H) each. ``extra``, (E, B, T, 4H) input projections
+    with their (E, H, 4H) recurrent weights, are further LSTMs of the same size
     stepped in the same loop (the contextual language model); their raw (E, B, T, H)
     output is returned second."""
     rows, rev = reversal_index(lens, max(lens))
@@ -327,8 +328,8 @@ def _bilstm_many(nets: Sequence[NeuralTagger], Xs: Sequence[np.ndarray],
                 pad_rows(X @ w["lstm_b_wih"].T + w["lstm_b_b"], lens)[rows, rev]]
         Us += [w["lstm_f_whh"].T, w["lstm_b_whh"].T]
     if extra is not None:
-        xws += list(extra)
-        Us += list(extra_U)
+        xws += list(extra[0])
+        Us += list(extra[1])
     # no masking needed: in every stacked direction each sentence is left-aligned, so
     # padding only ever comes after a sentence's last real token
     out = run_lstms(np.stack(xws), np.stack(Us), lens)  # (2K + E, B, T, H)
@@ -350,16 +351,15 @@ def _batch_emissions(nets: Sequence[NeuralTagger], sents: Sequence[Sequence[str]
         Xs.append(net.inputs(cat, tokens))
     states = None
     if len({net.hidden for net in nets}) == 1:
-        extra = extra_U = None
+        extra = None
         if context is not None and context.hidden == nets[0].hidden:
             if context.vocab_key == nets[0].vec_key:
                 vec = cats[nets[0].inputs_key]["vec"]
                 ids = np.where(vec >= 0, vec, context.unk)
             else:
                 ids = np.concatenate([context.token_ids(s) for s in sents])
-            extra = context.lstm_inputs(ids, lens)
-            extra_U = context.U
-        Hs, ctx_out = _bilstm_many(nets, Xs, lens, extra, extra_U)
+            extra = (context.lstm_inputs(ids, lens), context.U)
+        Hs, ctx_out = _bilstm_many(nets, Xs, lens, extra)
         if ctx_out is not None:
             states = context.split_states(ctx_out, lens)
     else:

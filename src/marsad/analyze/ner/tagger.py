@@ -167,7 +167,7 @@ class NerModel:
             crf = self._numpy_crf.marginals(group, ctx)
             # every step below is per token (row-wise): run on the batch's tokens at once
             cuts = np.cumsum([len(g) for g in group])[:-1]
-            nn_p = sum(softmax(np.concatenate(ems)) for ems in per_net) / len(nets)
+            nn_p = np.add.reduce([softmax(np.concatenate(ems)) for ems in per_net]) / len(nets)
             ps = np.split(pool(np.concatenate(crf), nn_p, w, how), cuts)
             for i, labels, p in zip(idx, decode_batch(ps), ps):
                 out[i] = (self._post(sents[i], labels), p)
@@ -204,7 +204,7 @@ class NerModel:
         from marsad.analyze.ner.neural import LABELS
 
         idx = {lab: j for j, lab in enumerate(LABELS)}
-        out = []
+        out: list[tuple[list[str], list[float]]] = []
         for labels, p in self._ensemble(sents):
             if p is None:
                 out.append((labels, []))

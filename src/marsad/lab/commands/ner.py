@@ -211,10 +211,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_resources(args: argparse.Namespace) -> int:
-    from marsad.analyze.ner.clusters import ClusterSettings, build_clusters, default_vectors_path
+    from marsad.analyze.ner.clusters import default_vectors_path
     from marsad.analyze.ner.gazetteer import PLACES_FILE, RESOURCES, build_places, write_phrases
     from marsad.analyze.ner.tagger import CLUSTERS_FILE
     from marsad.data import corpus_path
+    from marsad.lab.ner.clusters_train import ClusterSettings, build_clusters
 
     out = args.out or RESOURCES
     out.mkdir(parents=True, exist_ok=True)
@@ -241,10 +242,11 @@ def cmd_context(args: argparse.Namespace) -> int:
     import dataclasses
     import itertools
 
-    from marsad.analyze.ner.clusters import default_vectors_path, iter_corpus_texts
+    from marsad.analyze.ner.clusters import default_vectors_path
     from marsad.analyze.ner.context import CONTEXT_FILE
     from marsad.analyze.ner.gazetteer import RESOURCES
     from marsad.data import corpus_path
+    from marsad.lab.ner.clusters_train import iter_corpus_texts
     from marsad.lab.ner.context_train import ContextSettings, build_context
 
     settings = ContextSettings()

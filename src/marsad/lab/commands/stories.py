@@ -264,17 +264,17 @@ def cmd_bench_dedup(args: argparse.Namespace) -> int:
         cpu = sum(p[1] for p in parts)
         return {"per_s": round(n / wall, 1), "per_cpu_s": round(n / cpu, 1)}
 
-    out = {
-        "articles": n, "groups": len(set(groups)),
+    rates = {
         "signature": rate(t_sig), "grouping_memory": rate(t_mem),
         "grouping_sqlite": rate(t_sql),
         "signature_and_grouping_memory": rate(t_sig, t_mem),
         "signature_and_grouping_sqlite": rate(t_sig, t_sql),
     }
+    n_groups = len(set(groups))
     if args.json:
-        print(json.dumps(out))
+        print(json.dumps({"articles": n, "groups": n_groups, **rates}))
         return 0
-    print(f"{n} SaudiNewsNet articles, one process: {out['groups']} duplicate groups")
+    print(f"{n} SaudiNewsNet articles, one process: {n_groups} duplicate groups")
     print(f"  {'':32}{'articles/s':>12}{'per CPU-s':>12}")
     for key, label in (
         ("signature", "signature"), ("grouping_memory", "grouping, in-memory index"),
@@ -282,7 +282,7 @@ def cmd_bench_dedup(args: argparse.Namespace) -> int:
         ("signature_and_grouping_memory", "signature + grouping (memory)"),
         ("signature_and_grouping_sqlite", "signature + grouping (SQLite)"),
     ):
-        print(f"  {label:32}{out[key]['per_s']:>12}{out[key]['per_cpu_s']:>12}")
+        print(f"  {label:32}{rates[key]['per_s']:>12}{rates[key]['per_cpu_s']:>12}")
     return 0
 
 

@@ -142,7 +142,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_train_keywords(args: argparse.Namespace) -> int:
-    from marsad.analyze.keywords import build_df_table, default_df_path, iter_corpus_texts
+    from marsad.analyze.keywords import default_df_path
+    from marsad.lab.keywords_df import build_df_table, iter_corpus_texts
 
     out = (args.out / default_df_path().name) if args.out else default_df_path()
     n, kept = build_df_table(iter_corpus_texts(args.files or None), out, min_df=args.min_df, log=_log)

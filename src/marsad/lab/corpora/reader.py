@@ -16,9 +16,10 @@ read in place through :func:`marsad.data.corpus_path`; nothing is copied.
 from __future__ import annotations
 
 import gzip
+import io
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from marsad.data import corpus_path
 from marsad.errors import InputError
@@ -53,7 +54,9 @@ def stored_url(url: str) -> str:
     return clean_title(url)
 
 
-def _open(path: Path) -> BinaryIO:
+def _open(path: Path) -> io.BufferedIOBase:
+    """The corpus file's bytes, read (and iterated by line) through a GzipFile or a plain
+    buffered file: both are BufferedIOBase."""
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 

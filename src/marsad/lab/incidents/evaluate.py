@@ -226,8 +226,8 @@ def format_errors(run: Run, n: int) -> str:
                        + (", ".join(_brief(run.incidents[i]) for i in ids) or "(no incident)"))
     wrong: list[tuple[str, list[str]]] = []
     arts: dict[str, list[str]] = {}
-    for u, ids in run.predicted.items():
-        for i in ids:
+    for u, incidents in run.predicted.items():
+        for i in incidents:
             arts.setdefault(i, []).append(u)
     for i, urls in sorted(arts.items()):
         for a, b in combinations(urls, 2):

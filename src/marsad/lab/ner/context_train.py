@@ -193,7 +193,9 @@ def build_context(texts: Iterable[str], vectors_path: Path, out: Path,
                                         for j in pick]))
     states /= np.linalg.norm(states, axis=1, keepdims=True) + 1e-8
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, granularities=2, **payload, **fit_centroids(states, s))
+    # allow_pickle is numpy's default, named so that no array can be taken for it
+    np.savez_compressed(out, allow_pickle=True, granularities=2, **payload,
+                        **fit_centroids(states, s))
     summary = {"settings": asdict(s),
                "corpus_sentences": int(len(offs) - 1), "corpus_tokens": len(ids),
                "kmeans_tokens": len(states), **info,

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from marsad.analyze.ner.conll import ConllSentence, format_conll
 from marsad.analyze.ner.context import CONTEXT_FILE
 from marsad.analyze.ner.features import FeatureSettings
-from marsad.analyze.ner.gazetteer import RESOURCES
+from marsad.analyze.ner.gazetteer import RESOURCES, Gazetteer
 from marsad.analyze.ner.memory import MEMORY_FILE
 from marsad.analyze.ner.scorer import score_sentences
 from marsad.analyze.ner.tagger import load_extractor, load_model
@@ -78,7 +78,8 @@ def train_crf(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
     if settings.features.memory:
         from marsad.analyze.ner.memory import folds
 
-        parts = folds(train, key)  # each part featurized with the others' memory
+        # each part featurized with the others' memory
+        parts: Iterable[tuple[list[ConllSentence], Gazetteer | None]] = folds(train, key)
     else:
         parts = [(list(train), None)]
     for part, memory in parts:
@@ -328,15 +329,17 @@ def train_ner(train: Sequence[ConllSentence], dev: Sequence[ConllSentence], out:
 
 def blocked_overrides(train: Sequence[ConllSentence], settings: TrainSettings) -> list[str]:
     """Curated multi-word names that the training annotation contradicts (see
-    :mod:`overrides`)."""
+    :mod:`overrides`); none when the features use no gazetteer."""
     from marsad.analyze.ner.overrides import contradicted_entries
 
     ext = load_extractor(settings.features)
+    if ext.gaz is None:
+        return []
     keyed = (([ext._type(t)[2] for t in s.tokens], s.labels) for s in train)
     return contradicted_entries(ext.gaz, keyed)
 
 
-def _settle_ensemble(out: Path, dev: list, meta: dict, neural_weight: float | None,
+def _settle_ensemble(out: Path, dev: Sequence[ConllSentence], meta: dict, neural_weight: float | None,
                      pool: str, log: Callable[[str], None]) -> None:
     """Choose the CRF/neural mixing weight on dev (unless given), record it and the
     ensemble's dev scores in ``meta`` and write it."""
