@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 
 from marsad.errors import MarsadError
@@ -53,14 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
             groups[verb] = p.add_subparsers(dest="what", metavar="WHAT")
             p.set_defaults(func=lambda a, p=p: (p.print_help(), 2)[1])
         lab.register(groups)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:  # one broken capability must not take the CLI down
-            print(f"marsad: warning: commands of {name} unavailable ({exc})", file=sys.stderr)
-            continue
+    for module in command_modules(COMMAND_MODULES):
         module.register(sub)
     return parser
+
+
+def command_modules(names: list[str]) -> Iterator[ModuleType]:
+    """The command modules that import; a broken one is said in a warning and passed over
+    (one broken capability must not take the CLI down)."""
+    for name in names:
+        try:
+            yield importlib.import_module(name)
+        except ImportError as exc:
+            print(f"marsad: warning: commands of {name} unavailable ({exc})", file=sys.stderr)
 
 
 def _lab() -> ModuleType | None:

@@ -12,8 +12,6 @@ import the product's command modules (their shared helpers), never the reverse.
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 
 # the shared verbs, in --help order, with their help
 VERBS = (
@@ -38,10 +36,7 @@ COMMAND_MODULES = [
 
 def register(groups: dict[str, argparse._SubParsersAction]) -> None:
     """Add every lab command to the subparsers of its verb (``groups["train"]`` …)."""
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:  # one broken capability must not take the CLI down
-            print(f"marsad: warning: commands of {name} unavailable ({exc})", file=sys.stderr)
-            continue
+    from marsad.cli import command_modules
+
+    for module in command_modules(COMMAND_MODULES):
         module.register(groups)

@@ -40,8 +40,10 @@ class RowExample:
     real: bool
 
 
-def collect(sets: Sequence[ArticleSet]) -> list[RowExample]:
-    coder = EventCoder(rowcheck=None)
+def collect(sets: Sequence[ArticleSet], coder: EventCoder | None = None) -> list[RowExample]:
+    """One example per row the coder (default: the shipped one without a row check) keeps,
+    labelled by whether it matches a gold incident."""
+    coder = coder or EventCoder(rowcheck=None)
     out: list[RowExample] = []
     for s in sets:
         for aid, a in s.pairs:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from marsad.analyze.events.coder import EventCoder
-from marsad.analyze.events.rowcheck import RowCheck, default_row_check, row_features
+from marsad.analyze.events.rowcheck import RowCheck, default_row_check
 from marsad.analyze.events.typesense import (
     Reading,
     TypeSense,
@@ -37,7 +37,7 @@ from marsad.analyze.events.typesense import (
     model_path,
 )
 from marsad.lab.events import rowcheck_train
-from marsad.lab.events.field_eval import FieldReport, _NormText, match_article, score_field
+from marsad.lab.events.field_eval import _NormText, score_field
 from marsad.lab.events.roles_train import (
     TRAIN_SETS,
     ArticleSet,
@@ -166,19 +166,9 @@ def field_scores(sets: Sequence[ArticleSet], models: dict[int, TypeSense | None]
 
 
 def _rows(sets: Sequence[ArticleSet]) -> list[rowcheck_train.RowExample]:
-    """The row check's examples as :func:`rowcheck_train.collect` makes them, from rows coded with
-    the rules' types (whatever sense model is shipped), as the shipped check was fitted."""
-    coder = EventCoder(rowcheck=None, typesense=None)
-    out = []
-    for s in sets:
-        for aid, a in s.pairs:
-            a.events = coder.code(a)
-            rep = FieldReport()
-            match_article(aid, a, s.gold.get(aid, []), rep)
-            head = len(a.document.title) if a.document.title else 0
-            out += [rowcheck_train.RowExample(f"{s.name}:{aid}", row_features(a, r.event, a.events, head), r.gold is not None)
-                    for r in rep.rows]
-    return out
+    """The row check's examples from rows coded with the rules' types (whatever sense model
+    is shipped), as the shipped check was fitted."""
+    return rowcheck_train.collect(sets, EventCoder(rowcheck=None, typesense=None))
 
 
 def _with_margins(m: TypeSense, margin: float, none_margin: float) -> TypeSense:
