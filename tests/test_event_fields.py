@@ -27,7 +27,7 @@ from marsad.export import (
     time_precision,
     writer_for,
 )
-from marsad.model import Analysis, Document, Entity, Event, Mention, Span
+from marsad.model import Analysis, Document, Entity, Event, Mention, Place, Span
 from marsad.store import event_filters
 from marsad.store.reads.events import iter_events, list_events
 from marsad.store.schema import EVENT_COLUMNS_V5, MIGRATIONS, SCHEMA_VERSION
@@ -66,7 +66,7 @@ def coded() -> Analysis:
         Event("ASSAULT", "occurred", _span(t, "غارة"), 0, 0.95, mode="aerial",
               source=_span(t, "طائرات إسرائيلية", "Q801"), target=_span(t, "مدينة غزة", "local:gaza"),
               location=_span(t, "مدينة غزة", "local:gaza"),
-              place={"name_en": "Gaza", "country": "PS", "lat": 31.5, "lon": 34.47},
+              place=Place("gn:281133", "غزة", "Gaza", "PS", 31.5, 34.47),
               date="2018-05-15", country="PS", geo_precision="place", date_precision="day",
               source_name="إسرائيل", source_en="Israel", target_name="غزة", target_en=EVIL,
               fatalities=5, injured=3),
@@ -214,7 +214,7 @@ def test_the_real_coder_s_fields_are_what_the_store_lists(db) -> None:
     assert len(rows) == len(a.events)
     for e, r in zip(a.events, rows, strict=True):
         assert {c: r[c] for c in NEW_COLUMNS} == {c: getattr(e, c) for c in NEW_COLUMNS}
-        assert r["country"] == (e.country or (e.place or {}).get("country"))
+        assert r["country"] == (e.country or (e.place.country if e.place else None))
 
 
 # -- exports --------------------------------------------------------------------------------------

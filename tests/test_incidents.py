@@ -13,21 +13,21 @@ from conftest import run_cli
 
 from marsad.analyze.incidents import Fuser, Report, fuse
 from marsad.lab.incidents.evaluate import GOLD, evaluate, read_gold, score
-from marsad.model import Event, Span
+from marsad.model import Event, Place, Span
 
-NAJRAN = {"entity_id": "gn:103630", "name_en": "Najran", "country": "SA", "lat": 17.4933, "lon": 44.1277}
-JIZAN = {"entity_id": "gn:105299", "name_en": "Jizan", "country": "SA", "lat": 16.8892, "lon": 42.5511}
-ABHA = {"entity_id": "gn:110690", "name_en": "Abha", "country": "SA", "lat": 18.2164, "lon": 42.5053}
+NAJRAN = Place("gn:103630", "نجران", "Najran", "SA", 17.4933, 44.1277)
+JIZAN = Place("gn:105299", "جازان", "Jizan", "SA", 16.8892, 42.5511)
+ABHA = Place("gn:110690", "أبها", "Abha", "SA", 18.2164, 42.5053)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def ev(*, place: dict | None = NAJRAN, date: str | None = "2015-07-24", status: str = "occurred",
+def ev(*, place: Place | None = NAJRAN, date: str | None = "2015-07-24", status: str = "occurred",
        type_: str = "ASSAULT", fatalities: int | None = None, start: int = 0, sentence: int = 0,
        source_en: str | None = None, trigger: str = "قصف") -> Event:
     return Event(
         type=type_, status=status, trigger=Span(start, start + len(trigger), trigger), sentence=sentence,
         confidence=0.9, location=Span(0, 5, "نجران") if place else None, place=place,
-        country=(place or {}).get("country", "SA"), geo_precision="place" if place else "country",
+        country=place.country if place else "SA", geo_precision="place" if place else "country",
         date=date, date_precision="day" if date and "/" not in date else None,
         fatalities=fatalities, source_en=source_en,
     )

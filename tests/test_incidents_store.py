@@ -13,13 +13,13 @@ import pytest
 import marsad
 from marsad.analyze.base import base_analysis
 from marsad.analyze.incidents import Fuser, reports_from_analysis
-from marsad.model import Analysis, Document, Event, Span
+from marsad.model import Analysis, Document, Event, Place, Span
 from marsad.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-NAJRAN = {"entity_id": "gn:103630", "name_en": "Najran", "country": "SA", "lat": 17.4933, "lon": 44.1277}
-JIZAN = {"entity_id": "gn:105299", "name_en": "Jizan", "country": "SA", "lat": 16.8892, "lon": 42.5511}
-ABHA = {"entity_id": "gn:110690", "name_en": "Abha", "country": "SA", "lat": 18.2164, "lon": 42.5053}
-ALEPPO = {"entity_id": "Q41183", "name_en": "Aleppo", "country": "SY", "lat": 36.2, "lon": 37.16}
+NAJRAN = Place("gn:103630", "نجران", "Najran", "SA", 17.4933, 44.1277)
+JIZAN = Place("gn:105299", "جازان", "Jizan", "SA", 16.8892, 42.5511)
+ABHA = Place("gn:110690", "أبها", "Abha", "SA", 18.2164, 42.5053)
+ALEPPO = Place("Q41183", "حلب", "Aleppo", "SY", 36.2, 37.16)
 TOWNS = {"نجران": NAJRAN, "جازان": JIZAN, "أبها": ABHA, "حلب": ALEPPO}
 DEMO = Path(__file__).resolve().parents[1] / "src" / "marsad" / "resources" / "demo"
 
@@ -45,7 +45,7 @@ def article(source: str, published: str, town: str, *, date: str | None, type_: 
     a.events.append(Event(
         type=type_, status="occurred", trigger=Span(t0, t0 + len(trigger), trigger), sentence=0,
         confidence=0.9, mode=mode, source=src, location=Span(p0, p0 + len(town), town), place=place,
-        country=place["country"], geo_precision="place", date=date,
+        country=place.country, geo_precision="place", date=date,
         date_precision="day" if date else None, fatalities=fatalities,
         source_en=actor[2] if actor else None, source_name=actor[0] if actor else None,
     ))

@@ -20,7 +20,7 @@ import pytest
 
 import marsad
 from marsad.analyze.base import base_analysis
-from marsad.model import Analysis, Document, Entity, Event, Mention, Span, Topic
+from marsad.model import Analysis, Document, Entity, Event, Mention, Place, Span, Topic
 
 TOKEN = "test-write-token-123"
 LOCAL = "http://127.0.0.1"  # the base URL of in-process clients (the app answers loopback names only)
@@ -79,7 +79,7 @@ class Builder:
 
     def event(self, type_: str, status: str, trigger: str, *, mode: str | None = None,
               source: tuple[str, str | None] | None = None, target: tuple[str, str | None] | None = None,
-              location: str | None = None, place: dict[str, Any] | None = None,
+              location: str | None = None, place: Place | None = None,
               date: str | None = None) -> Builder:
         trig = self.span(trigger)
         self.a.events.append(Event(
@@ -99,9 +99,9 @@ class Builder:
         return self.a
 
 
-ALEPPO = {"name_en": "Aleppo", "country": "SY", "lat": 36.2, "lon": 37.16, "geonames_id": 170063}
-BAGHDAD = {"name_en": "Baghdad", "country": "IQ", "lat": 33.31, "lon": 44.36, "geonames_id": 98182}
-HORMUZ = {"name_en": "Strait of Hormuz", "country": "IR", "lat": 26.57, "lon": 56.25}
+ALEPPO = Place("Q41183", "حلب", "Aleppo", "SY", 36.2, 37.16, 170063)
+BAGHDAD = Place("Q1530", "بغداد", "Baghdad", "IQ", 33.31, 44.36, 98182)
+HORMUZ = Place("Q35865", "مضيق هرمز", "Strait of Hormuz", "IR", 26.57, 56.25)
 
 P1 = ("شنت طائرات روسية غارات جوية على مدينة حلب في سوريا يوم الخميس، وقالت الأمم المتحدة إن "
       "عشرات المدنيين قتلوا في القصف.")
@@ -168,8 +168,7 @@ def analyses() -> dict[str, Analysis]:
     out["xss"] = (Builder(d6).mention("حلب", "LOC", "Q41183")
                   .mention('"><svg onload=alert(7)>', "PER", "local:evil")
                   .event("ASSAULT", "occurred", "هاجم", mode="firearms", source=("مسلحون", None),
-                         target=("قرية", None), place={"name_en": "<b>Aleppo</b>", "country": "SY",
-                                                        "lat": 36.1, "lon": 37.0}, date="2015-08-19")
+                         target=("قرية", None), place=Place("Q41183", "حلب", "<b>Aleppo</b>", "SY", 36.1, 37.0), date="2015-08-19")
                   .done(topic="politics", keywords=["</mark><script>alert(4)</script>"], summary=[1]))
     return out
 

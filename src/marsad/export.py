@@ -54,8 +54,8 @@ own column layout and order (:data:`ACLED_INCIDENT_FIELDS`), then marsad's:
   developments"; ``event_type``/``sub_event_type`` from PLOVER type and mode (table below);
 - ``actor1``/``actor2``: the incident's actors (canonical names when linked);
   ``assoc_actor_1`` stays blank (marsad does not code associated actors);
-- ``admin1``: the first-level region when a report's place gave one (the place dictionary
-  has none yet, so mostly blank); ``location`` the place, else the region;
+- ``admin1``: the first-level region when a report's place gave one (a resolved
+  region's name; a town's :class:`~marsad.model.Place` has no region yet, so mostly blank); ``location`` the place, else the region;
 - ``source``: the outlets that reported it, ``; ``-separated; ``notes``: the lead report's
   sentence; ``fatalities``: the best estimate (the latest report's toll), 0 when no report
   gives one (ACLED's convention) — ``fatalities_stated``, ``fatalities_min`` and

@@ -173,6 +173,32 @@ class Entity:
     local: bool = False  # True when not in the knowledge base (id from name + type)
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an event happened, resolved: the linked LOC entity's id, names, country and
+    coordinates, copied onto the event so that readers of one Analysis (store rows,
+    incidents, pages) need not look the entity up. Stored in the Analysis JSON as a dict
+    with these keys in this order."""
+
+    entity_id: str
+    name_ar: str
+    name_en: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Place:
+        """From stored JSON: a missing key is empty, an unknown key is ignored (databases
+        hold the JSON of older versions)."""
+        return cls(
+            entity_id=d.get("entity_id") or "", name_ar=d.get("name_ar") or "",
+            name_en=d.get("name_en"), country=d.get("country"), lat=d.get("lat"),
+            lon=d.get("lon"), geonames_id=d.get("geonames_id"),
+        )
+
+
 @dataclass
 class Event:
     type: str  # PLOVER
@@ -184,7 +210,7 @@ class Event:
     source: Span | None = None
     target: Span | None = None
     location: Span | None = None
-    place: dict[str, Any] | None = None  # resolved place: name_en, country, lat, lon, geonames_id
+    place: Place | None = None  # the location resolved to a linked place
     date: str | None = None  # ISO date, or "start/end" range
     reporter: Span | None = None  # who reported it ("قالت الرسالة إن ...")
     mentions: list[Span] = field(default_factory=list)  # further mentions of the same event
@@ -197,6 +223,17 @@ class Event:
     target_en: str | None = None
     fatalities: int | None = None  # killed, as the text states it
     injured: int | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        """From its JSON (``Analysis.to_dict``'s event, or the store's incident reports)."""
+        e = dict(d)
+        e["trigger"] = Span(**e["trigger"])
+        for k in ("source", "target", "location", "reporter"):
+            e[k] = Span(**e[k]) if e.get(k) else None
+        e["mentions"] = [Span(**m) for m in e.get("mentions") or []]
+        e["place"] = Place.from_dict(e["place"]) if e.get("place") else None
+        return cls(**e)
 
 
 @dataclass
@@ -240,17 +277,6 @@ class Analysis:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Analysis:
-        def span(x: dict | None) -> Span | None:
-            return Span(**x) if x else None
-
-        events = []
-        for e in d.get("events", []):
-            e = dict(e)
-            e["trigger"] = Span(**e["trigger"])
-            for k in ("source", "target", "location", "reporter"):
-                e[k] = span(e.get(k))
-            e["mentions"] = [Span(**m) for m in e.get("mentions", [])]
-            events.append(Event(**e))
         topic = d.get("topic")
         return cls(
             document=Document.from_dict(d["document"]),
@@ -258,7 +284,7 @@ class Analysis:
             tokens=[Token(**t) for t in d.get("tokens", [])],
             mentions=[Mention(**m) for m in d.get("mentions", [])],
             entities=[Entity(**e) for e in d.get("entities", [])],
-            events=events,
+            events=[Event.from_dict(e) for e in d.get("events", [])],
             topic=Topic(**topic) if topic else None,
             keywords=list(d.get("keywords", [])),
             summary=list(d.get("summary", [])),

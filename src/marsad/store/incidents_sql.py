@@ -48,7 +48,7 @@ from marsad.analyze.incidents.model import Incident, Report
 from marsad.analyze.incidents.reports import reports_from_analysis
 from marsad.analyze.incidents.rules import DAY_SLACK, Observation, observe
 from marsad.analyze.incidents.window import StoredIncident, Window, WindowFuser, window_of
-from marsad.model import Analysis, Event, Span
+from marsad.model import Analysis, Event
 from marsad.store.event_filters import EventFilter, check_page, geo_where
 from marsad.store.rows import Tx, casualty_count
 
@@ -76,12 +76,10 @@ def event_json(e: Event) -> str:
 
 
 def event_from_json(s: str) -> Event:
+    """The event :func:`event_json` wrote (its place a :class:`~marsad.model.Place` again)."""
     d = json.loads(s)
-    d["trigger"] = Span(**d["trigger"])
-    for k in ("source", "target", "location", "reporter"):
-        d[k] = Span(**d[k]) if d.get(k) else None
     d["mentions"] = []
-    return Event(**d)
+    return Event.from_dict(d)
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -279,13 +277,14 @@ OBSERVED = ObservationCache()
 
 def _report_row(incident_id: str, member: int, r: Report) -> tuple[Any, ...]:
     e = r.event
-    place = e.place or {}
+    place = e.place
+    name = (place.name_en or place.name_ar or None) if place else None
     return (
         r.article, e.trigger.start, e.trigger.end, e.type, incident_id, member, r.source,
         r.published, e.sentence, None if r.lead is None else int(r.lead), r.text, e.trigger.text,
-        e.status, e.date, place.get("name_en") or place.get("name_ar") or (e.location.text if e.location else None),
+        e.status, e.date, name or (e.location.text if e.location else None),
         casualty_count(e.fatalities), e.source.entity_id if e.source else None,
-        e.target.entity_id if e.target else None, place.get("entity_id"), event_json(e),
+        e.target.entity_id if e.target else None, (place.entity_id or None) if place else None, event_json(e),
     )
 
 

@@ -30,14 +30,15 @@ def event_row(doc_id: str, idx: int, e: Event) -> tuple[Any, ...]:
     """The events-table row of ``e`` (the column order of the INSERT in ``_write_one``):
     spans as text and entity id, the resolved place flattened, the event's own country
     before its place's, then the precision flags, canonical actor names and casualties."""
-    place = e.place or {}
+    place = e.place
     return (
         doc_id, idx, e.type, e.mode, e.status, e.trigger.text,
         e.source.text if e.source else None, e.source.entity_id if e.source else None,
         e.target.text if e.target else None, e.target.entity_id if e.target else None,
         e.location.text if e.location else None,
-        place.get("name_en") or place.get("name"),
-        e.country or place.get("country"), place.get("lat"), place.get("lon"),
+        (place.name_en or None) if place else None,
+        e.country or (place.country if place else None),
+        place.lat if place else None, place.lon if place else None,
         e.date, e.sentence, e.confidence,
         e.geo_precision, e.date_precision,
         e.source_name, e.source_en, e.target_name, e.target_en,

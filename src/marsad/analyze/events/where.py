@@ -37,7 +37,7 @@ from marsad.analyze.events.context import REGION_KINDS, DocContext, leader
 from marsad.analyze.events.forms import norm
 from marsad.analyze.events.scan import Match
 from marsad.analyze.events.view import COMPLEMENTIZERS, SentenceView
-from marsad.model import Mention, Span
+from marsad.model import Mention, Place, Span
 
 LOC_PREPS = {"في", "قرب", "وسط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي",
              "داخل", "امام", "بالقرب", "محيط", "ضواحي", "اطراف", "مدينه", "بلده", "قريه", "منطقه",
@@ -79,19 +79,19 @@ class Where:
     precise it is ("place" | "region" | "country")."""
 
     location: Span | None = None
-    place: dict | None = None
+    place: Place | None = None
     country: str | None = None
     precision: str | None = None
 
 
-def place_dict(ctx: DocContext, mention: Mention | None) -> dict | None:
+def place_of(ctx: DocContext, mention: Mention | None) -> Place | None:
+    """The resolved place of a location mention: its linked LOC entity from the knowledge
+    base or the place index (a local, unlinked name resolves to nothing)."""
     ent = ctx.entity_of(mention)
     if ent is None or ent.local or ent.type != "LOC":
         return None
-    return {
-        "entity_id": ent.id, "name_ar": ent.name_ar, "name_en": ent.name_en,
-        "country": ent.country, "lat": ent.lat, "lon": ent.lon, "geonames_id": ent.geonames_id,
-    }
+    return Place(entity_id=ent.id, name_ar=ent.name_ar, name_en=ent.name_en, country=ent.country,
+                 lat=ent.lat, lon=ent.lon, geonames_id=ent.geonames_id)
 
 
 def _in_title(v: SentenceView, i: int) -> bool:
@@ -261,7 +261,7 @@ def _institution(np: NP | None) -> bool:
     return np.cls in ("police", "military", "official", "state", "group", "armed")
 
 
-def _precision(place: dict | None, kind: str | None) -> str:
+def _precision(place: Place | None, kind: str | None) -> str:
     if place is None:
         return "place"
     if kind == "country":
@@ -282,8 +282,8 @@ def where_of(ctx: DocContext, v: SentenceView, m: Match, actors: tuple[NP | None
         return Where(None, None, country, "country" if country else None)
     first, last, men = loc
     location = _trimmed(ctx, v, first, last, men)
-    place = place_dict(ctx, men)
-    country = place.get("country") if place else None
+    place = place_of(ctx, men)
+    country = place.country if place else None
     ent = ctx.entity_of(men)
     if not country and not (ent is not None and ent.kind in _SUPRANATIONAL):
         country = ctx.nisba_of_place(location.start, location.end) \

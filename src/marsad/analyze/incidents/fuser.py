@@ -242,9 +242,10 @@ def summarize(k: _Cluster) -> Incident:
             break
     if lat is None:  # the country's own coordinates, when a report gave them
         for e in evs:
-            p = e.place or {}
-            if p.get("lat") is not None and p.get("country") == k.country and e.geo_precision == "country":
-                lat, lon = float(p["lat"]), float(p["lon"])
+            p = e.place
+            if p is not None and p.lat is not None and p.lon is not None and p.country == k.country \
+                    and e.geo_precision == "country":
+                lat, lon = float(p.lat), float(p.lon)
                 break
     lo, hi = k.core()
     if k.day_lo is None:

@@ -105,17 +105,15 @@ def _when(report: Report, pub: date | None) -> tuple[int, int, bool] | None:
 
 def _place(report: Report) -> tuple[str | None, str | None, bool, str, float | None, float | None, str | None]:
     e = report.event
-    p = e.place or {}
+    p = e.place
     level = e.geo_precision or "country"
-    admin1 = p.get("admin1") or None
-    if p.get("lat") is not None and p.get("lon") is not None and level != "country":
-        pid = str(p.get("entity_id") or p.get("geonames_id") or p.get("name_en"))
-        if level == "region":
-            admin1 = admin1 or p.get("name_en")
-        return pid, p.get("name_en") or p.get("name_ar"), True, level, float(p["lat"]), float(p["lon"]), admin1
+    if p is not None and p.lat is not None and p.lon is not None and level != "country":
+        pid = str(p.entity_id or p.geonames_id or p.name_en)
+        admin1 = (p.name_en or None) if level == "region" else None  # a Place has no admin1 of its own yet
+        return pid, p.name_en or p.name_ar, True, level, float(p.lat), float(p.lon), admin1
     if e.location is not None and level == "place":
         name = " ".join(normalize_for_match(e.location.text).split())
-        return "name:" + name, e.location.text, False, level, None, None, admin1
+        return "name:" + name, e.location.text, False, level, None, None, None
     return None, None, False, "country", None, None, None
 
 
@@ -126,8 +124,8 @@ def observe(report: Report) -> Observation | None:
     if e.status not in REPORT_STATUSES:
         return None
     # a resolved place's country is a fact; the event's may come from an actor («قذائف يمنية»)
-    country = ((e.place or {}).get("country") if e.geo_precision in ("place", "region") else None) \
-        or e.country or (e.place or {}).get("country")
+    place_country = e.place.country if e.place else None
+    country = (place_country if e.geo_precision in ("place", "region") else None) or e.country or place_country
     if not country:
         return None
     pub = parse_published(report.published)

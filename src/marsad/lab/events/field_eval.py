@@ -153,13 +153,12 @@ def date_right(pred: str | None, gold: str | None) -> bool:
 
 
 def predicted_fields(e: Event) -> dict[str, Any]:
-    place = e.place or {}
     names = [e.location.text] if e.location else []
     return {
         "status": e.status,
         "source": [e.source.text] if e.source else [],
         "target": [e.target.text] if e.target else [],
-        "country": e.country or place.get("country"),
+        "country": e.country or (e.place.country if e.place else None),
         "place": names,
         "date": e.date,
     }
