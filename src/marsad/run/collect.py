@@ -50,35 +50,9 @@ def cluster_stories(store: Any, known: Mapping[str, StoryArticle] | None = None,
     given. Stores without the SQL story tables are left alone."""
     if not hasattr(store, "transaction"):
         return {}
-    from marsad.analyze.stories import DEFAULT, default_weights, update_stories
-    from marsad.store.stories_sql import (
-        SQLStoryStore,
-        articles_of,
-        has_unassigned,
-        unassigned_ids,
-    )
+    from marsad.store.stories_sql import cluster_unassigned
 
-    totals = {"articles": 0, "new_stories": 0, "extended_stories": 0}
-    if not has_unassigned(store):  # the common case after a run with nothing new: no lock
-        return totals
-    with store.transaction() as tx:
-        todo = unassigned_ids(tx)
-    memo = known or {}
-    weights: TermWeights | None = None
-    for i in range(0, len(todo), batch):
-        chunk = todo[i : i + batch]
-        rest = [d for d in chunk if d not in memo]
-        if rest and weights is None:
-            weights = default_weights()
-        with store.transaction() as tx:
-            arts = [memo[d] for d in chunk if d in memo]
-            if rest:
-                assert weights is not None
-                arts += articles_of(tx, rest, weights=weights, config=DEFAULT)
-            rep = update_stories(SQLStoryStore(tx), arts, config=DEFAULT)
-        for k in totals:
-            totals[k] += getattr(rep, k)
-    return totals
+    return cluster_unassigned(store, batch=batch, known=known)
 
 
 def fuse_incidents(store: Any) -> dict[str, int]:

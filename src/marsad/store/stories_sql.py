@@ -10,7 +10,7 @@ around these dates" an indexed query (all DDL is in :mod:`marsad.store.schema`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from marsad.analyze.stories import (
@@ -110,16 +110,37 @@ def articles_of(tx: Tx, doc_ids: Sequence[str], *, weights: TermWeights,
     return out
 
 
-def cluster_unassigned(store: Any, *, config: StoryConfig | None = None,
-                       batch: int = 2000) -> dict[str, int]:
+def cluster_unassigned(store: Any, *, config: StoryConfig | None = None, batch: int = 2000,
+                       known: Mapping[str, StoryArticle] | None = None) -> dict[str, int]:
     """Fold every stored article without a story into the stories (new or existing), one
-    transaction per ``batch`` articles. Used by ``marsad stories`` and after an ingest."""
+    transaction per ``batch`` articles. ``known``: clustering features already computed
+    (the ingest keeps those of the articles it has just written), taken as given; the
+    others are computed from the stored analyses. Used by ``marsad stories`` and after an
+    ingest (:mod:`marsad.run.collect`)."""
     from marsad.analyze.stories import DEFAULT, default_weights, update_stories
 
     cfg = config or DEFAULT
     totals = {"articles": 0, "new_stories": 0, "extended_stories": 0}
     if not has_unassigned(store):  # the common case after a run with nothing new: no lock
         return totals
+    with store.transaction() as tx:
+        todo = unassigned_ids(tx)
+    memo = known or {}
+    weights: TermWeights | None = None
+    for i in range(0, len(todo), batch):
+        chunk = todo[i : i + batch]
+        rest = [d for d in chunk if d not in memo]
+        if rest and weights is None:
+            weights = default_weights()
+        with store.transaction() as tx:
+            arts = [memo[d] for d in chunk if d in memo]
+            if rest:
+                assert weights is not None
+                arts += articles_of(tx, rest, weights=weights, config=cfg)
+            rep = update_stories(SQLStoryStore(tx), arts, config=cfg)
+        for k in totals:
+            totals[k] += getattr(rep, k)
+    return totals
     with store.transaction() as tx:
         todo = unassigned_ids(tx)
     if not todo:
