@@ -113,12 +113,13 @@ class _InflateGuard(Counted):
     """Counts the decompressed bytes (``inflated``) and stops a stream that inflates too far."""
 
     def __init__(self, stream: ByteSource, *, origin: str, compressed: Callable[[], int],
-                 ratio: float, floor: int):
+                 ratio: float, floor: int, rest: str):
         super().__init__(stream)
         self._origin = origin
         self._compressed = compressed
         self._ratio = ratio
         self._floor = floor
+        self._rest = rest
 
     @property
     def inflated(self) -> int:
@@ -126,25 +127,40 @@ class _InflateGuard(Counted):
 
     def readinto(self, b: memoryview) -> int:  # type: ignore[override]
         n = super().readinto(b)
-        if self.inflated > self._floor:
-            packed = max(1, self._compressed())
-            if self.inflated > self._ratio * packed:
-                raise InflateError(
-                    f"compressed data inflating over {self._ratio:.0f} times its size "
-                    f"({human_size(packed)} gave more than {human_size(self.inflated)}): "
-                    "a compression bomb, or data that is not articles; the rest was not read",
-                    source=self._origin,
-                    fix="decompress it yourself and check what it holds")
+        if inflates_too_far(self.inflated, self._compressed(), ratio=self._ratio, floor=self._floor):
+            raise inflate_error(self._origin, self._compressed(), self.inflated, ratio=self._ratio,
+                                rest=self._rest)
         return n
 
 
+def inflates_too_far(inflated: int, packed: int, *, ratio: float | None = None,
+                     floor: int | None = None) -> bool:
+    """Whether ``inflated`` decompressed bytes from ``packed`` compressed ones are past the
+    bound (by default MAX_INFLATE_RATIO beyond INFLATE_FLOOR, read when called)."""
+    floor = INFLATE_FLOOR if floor is None else floor
+    ratio = MAX_INFLATE_RATIO if ratio is None else ratio
+    return inflated > floor and inflated > ratio * max(1, packed)
+
+
+def inflate_error(origin: str, packed: int, inflated: int, *, ratio: float | None = None,
+                  rest: str = "the rest was not read") -> InflateError:
+    """The one message for data that inflates past the bound; ``rest`` says what was lost."""
+    ratio = MAX_INFLATE_RATIO if ratio is None else ratio
+    return InflateError(
+        f"compressed data inflating over {ratio:.0f} times its size "
+        f"({human_size(max(1, packed))} gave more than {human_size(inflated)}): "
+        f"a compression bomb, or data that is not articles; {rest}",
+        source=origin, fix="decompress it yourself and check what it holds")
+
+
 def bounded_inflate(stream: ByteSource, *, origin: str, compressed: Callable[[], int],
-                    ratio: float | None = None, floor: int | None = None) -> BinaryIO:
+                    ratio: float | None = None, floor: int | None = None,
+                    rest: str = "the rest was not read") -> BinaryIO:
     """``stream`` (decompressed data), raising InputError once it has given more than
     ``floor`` bytes and more than ``ratio`` times ``compressed()`` (the compressed bytes
     consumed so far, or a member's compressed size); by default MAX_INFLATE_RATIO and
-    INFLATE_FLOOR."""
+    INFLATE_FLOOR. ``rest`` ends the message: what was not read."""
     guard = _InflateGuard(stream, origin=origin, compressed=compressed,
                           ratio=MAX_INFLATE_RATIO if ratio is None else ratio,
-                          floor=INFLATE_FLOOR if floor is None else floor)
+                          floor=INFLATE_FLOOR if floor is None else floor, rest=rest)
     return io.BufferedReader(guard, buffer_size=65536)

@@ -9,11 +9,18 @@ record the length promised (a wrong length). Its result is held until the next r
 been found, so a damaged record is never stored and never blocks the complete copy of the
 same page, read later, as "already stored". Damage that leaves the rest of the archive
 unreadable is reported once, with the number of the record where reading stopped.
+
+Decompression is bounded as for every other input (:func:`streams.inflates_too_far`), per
+record: a record's gzip member, or its HTTP ``Content-Encoding``, inflating past the bound
+is refused with one line naming the record; the rest of its member is skipped unread (the
+next member that begins a record is found by its gzip magic bytes), so a bomb costs time in
+proportion to its compressed size, and the records after it are read.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 from collections.abc import Iterator
 from functools import cache
@@ -22,15 +29,72 @@ from typing import Any, BinaryIO
 from marsad.errors import InputError
 from marsad.ingest.readers import document_from_html
 from marsad.ingest.result import ReadResult
-from marsad.ingest.streams import too_big
+from marsad.ingest.streams import (
+    ByteSource,
+    InflateError,
+    bounded_inflate,
+    inflate_error,
+    inflates_too_far,
+    too_big,
+)
 
 _HTML = ("text/html", "application/xhtml+xml")
 _DRAIN = 1 << 16
 _REFETCH = "re-download or re-crawl the complete archive; the other records were read"
+_SKIPPED = "the rest of this record was skipped, the records after it read"
+_GZIP_MEMBER = b"\x1f\x8b\x08"  # a gzip member's magic bytes and its method (deflate)
+_VERIFY = 4096  # compressed bytes looked at to tell whether a gzip member begins a record
+# how a record begins: a WARC version line, or an ARC header's URL (filedesc:// first)
+_RECORD_HEAD = re.compile(rb"WARC/\d|[A-Za-z][\w+.-]*://")
 
 
 class _Corrupt(Exception):
     """Compressed data that cannot be decompressed (warcio would print and carry on)."""
+
+
+def _begins_record(packed: bytes) -> bool:
+    """Whether compressed bytes are a gzip member that inflates to a record's first line."""
+    try:
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(packed, 64)
+    except zlib.error:
+        return False
+    return bool(_RECORD_HEAD.match(head))
+
+
+def next_member(stream: ByteSource, block: int = 1 << 16) -> bytes:
+    """The compressed bytes from the next gzip member of ``stream`` that begins a record
+    (b"" if none does): skips the rest of a member without inflating it."""
+    buf, pos, ended = b"", 0, False
+    while True:
+        i = buf.find(_GZIP_MEMBER, pos)
+        if i >= 0 and (ended or len(buf) - i >= _VERIFY):
+            if _begins_record(buf[i : i + _VERIFY]):
+                return buf[i:]
+            pos = i + 1
+            continue
+        if ended:
+            return b""
+        keep = i if i >= 0 else max(0, len(buf) - len(_GZIP_MEMBER) + 1)
+        buf, pos = buf[keep:], 0
+        chunk = stream.read(block)
+        ended = not chunk
+        buf += chunk
+
+
+class _Skipped:
+    """Stands for the decompressor of a gzip member cut short: it holds the compressed
+    bytes from the next member on, which warcio then reads as the next record."""
+
+    eof = True
+
+    def __init__(self, rest: bytes):
+        self.unused_data = rest
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        return b""
+
+    def flush(self) -> bytes:
+        return b""
 
 
 def _charset(content_type: str) -> str | None:
@@ -54,13 +118,39 @@ def _archive_class() -> Any:
     logging.getLogger("warcio").addHandler(logging.NullHandler())
 
     class StrictReader(DecompressingBufferedReader):
+        """Raises on a corrupt gzip member; counts each member's compressed and inflated
+        bytes and cuts one inflating past the bound (``cut``: its (packed, inflated))."""
+
+        cut: tuple[int, int] | None = None
+        decompressor: Any  # zlib's decompress object, or _Skipped; None: a plain archive
+
+        def _init_decomp(self, decomp_type: str | None) -> None:
+            super()._init_decomp(decomp_type)
+            self.packed = 0
+            self.inflated = 0
+
         def _decompress(self, data: bytes) -> bytes:
-            if self.decompressor and data and self.num_block_read:
+            d = self.decompressor
+            if not d or not data or isinstance(d, _Skipped):
+                return super()._decompress(data)
+            if self.num_block_read:
                 try:
-                    return self.decompressor.decompress(data)
+                    out: bytes = d.decompress(data)
                 except (zlib.error, ValueError, OSError) as exc:  # the member is corrupt
                     raise _Corrupt(f"corrupt gzip data ({exc})") from None
-            return super()._decompress(data)
+            else:  # the first block: warcio tells a gzipped archive from a plain one
+                out = super()._decompress(data)
+                d = self.decompressor
+                if not d:
+                    return out
+            self.packed += max(0, len(data) - len(d.unused_data))
+            self.inflated += len(out)
+            if inflates_too_far(self.inflated, self.packed):
+                self.cut = (self.packed, self.inflated)
+                if not d.eof:
+                    self.decompressor = _Skipped(next_member(self.stream, self.block_size))
+                return b""
+            return out
 
     class StrictArchive(ArchiveIterator):
         INC_RECORD = ""  # the wrong-length warning: counted in err_count, reported by us
@@ -110,7 +200,16 @@ def _read_record(record: Any, where: str, max_bytes: int) -> ReadResult | None:
     ctype = record.http_headers.get_header("Content-Type") or ""
     if not ctype.lower().startswith(_HTML):
         return None
-    data = record.content_stream().read(max_bytes + 1)
+    content = record.content_stream()
+    raw = record.raw_stream
+    if content is not raw:  # Content-Encoding (or chunks) decoded as it is read: bounded
+        start = raw.limit
+        content = bounded_inflate(content, origin=where, compressed=lambda: start - raw.limit,
+                                  rest=_SKIPPED)
+    try:
+        data = content.read(max_bytes + 1)
+    except InflateError as err:
+        return ReadResult(where, error=err)
     if len(data) > max_bytes:
         return ReadResult(where, error=too_big(where, None, max_bytes))
     while record.raw_stream.read(_DRAIN):  # to its declared end: length and digests checked
@@ -170,6 +269,11 @@ def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Read
             inside = True
             held = _read_record(record, f"{origin}#record{n}", max_bytes)
             inside = False
+            archive.read_to_end()  # (else done when the next record is looked for)
+            cut, archive.reader.cut = archive.reader.cut, None
+            if cut is not None:
+                where = f"{origin}#record{n}"
+                held = ReadResult(where, error=inflate_error(where, *cut, rest=_SKIPPED))
         if held is not None:
             yield settle(held, next_ok=True)
             held = None
@@ -186,6 +290,11 @@ def read_warc(stream: BinaryIO, *, origin: str, max_bytes: int) -> Iterator[Read
         if held is not None:  # no record where its length ended: the length may be wrong
             yield settle(held, next_ok=not isinstance(exc, ArchiveLoadFailed))
         where = f"{origin}#record{n if inside else n + 1}"
+        cut = getattr(archive.reader, "cut", None)  # a record's headers inflating past the bound
+        if cut is not None:
+            yield ReadResult(where, error=inflate_error(
+                where, *cut, rest="what follows could not be found as records, not read"))
+            return
         yield ReadResult(where, error=InputError(
             f"archive damaged here after {n - inside} records ({reason}); the rest not read",
             source=where, fix=_REFETCH))

@@ -8,7 +8,7 @@ declared by each backend for version 1 (``_backend_ddl``) and run by the same mi
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -268,4 +268,12 @@ _V7 = [
     "DELETE FROM meta WHERE key = 'watch_state_version'",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7}
+# version 8: an entity's events (its page and /api/entities/{id}) are those it is the source or
+# the target of; without these indexes each such page read the whole events table (SQLite
+# answers the OR from both indexes, PostgreSQL with a bitmap OR of the two)
+_V8 = [
+    "CREATE INDEX IF NOT EXISTS events_source_entity ON events(source_entity)",
+    "CREATE INDEX IF NOT EXISTS events_target_entity ON events(target_entity)",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8}

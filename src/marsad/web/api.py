@@ -25,7 +25,9 @@ from marsad.store.reads.documents import (
     list_documents,
 )
 from marsad.store.reads.entities import (
+    NETWORK_DOCS,
     NETWORK_SIZE,
+    Network,
     cooccurrence,
     count_entities,
     entity_documents,
@@ -45,7 +47,7 @@ from marsad.store.reads.events import (
     iter_events,
     list_events,
 )
-from marsad.store.reads.facets import generation
+from marsad.store.reads.facets import generation, index_report_entities
 from marsad.store.reads.sources import list_sources
 from marsad.store.reads.stories import count_stories, get_story, list_stories
 from marsad.web.errors import HTTPError, not_found
@@ -237,8 +239,18 @@ def entity_network(request: Request, entity_id: str = Path(..., max_length=300),
     store = reader(request)
     if not entity_exists(store, entity_id):
         raise not_found(f"entity {entity_id}")
-    net = state(request).cached(("net", entity_id, size), lambda: cooccurrence(store, entity_id, size=size))
+    net = state(request).cached(("net", entity_id, size), lambda: _network(request, entity_id, size))
     return JSONResponse(net.to_dict())
+
+
+def _network(request: Request, entity_id: str, size: int) -> Network:
+    """The co-occurrence network, its reports from the server's in-memory tables when it
+    holds them (a pass in memory where the SQL joins thousands of mentions), else in SQL."""
+    st = state(request)
+    tables = st.search_tables()
+    reports = None if tables is None else index_report_entities(
+        entity_id, tables.meta, tables.facet_index(), docs=NETWORK_DOCS)
+    return cooccurrence(reader(request), entity_id, size=size, reports=reports)
 
 
 def entity_places(request: Request, entity_id: str = Path(..., max_length=300)) -> JSONResponse:

@@ -7,6 +7,13 @@ read query that runs past ``read_timeout`` is stopped (QueryTimeout, answered 50
 Writes (the ingest page and POST /api/documents) go through one writable store behind a
 lock, so there is exactly one writer in the process.
 
+Cached entries expire after ``cache_seconds`` moved by a jitter of up to ±20% that is fixed
+per key (:func:`ttl_for`), so what was filled together (the warm-up, a burst of requests)
+is not recomputed together: with one TTL for all, every cache and both in-memory tables
+expired in the same second, and p95 spiked at minutes 5 and 10 of a load test. The
+in-memory tables, once old but of the current generation, are reloaded in the background
+while requests go on using the old ones.
+
 Memory stays bounded however long the server runs: each cache bucket holds a number of
 entries AND an estimated number of bytes (a map's 5,000 points or a ranked list of every
 document weigh what they weigh, not one entry), and a worker thread's connection closes
@@ -20,6 +27,7 @@ import sys
 import threading
 import time
 import weakref
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -46,6 +54,15 @@ CACHE_SIZES = {"default": 256, "ranked": 24, "facets": 128, "pages": 256, "point
 CACHE_BYTES = {"default": 32 * 2**20, "ranked": 40 * 2**20, "facets": 12 * 2**20, "pages": 16 * 2**20,
                "points": 24 * 2**20}
 _SAMPLE = 8  # items of a container measured; the rest are taken to be like them
+CACHE_JITTER = 0.2  # each key's time to live is cache_seconds moved by up to this fraction
+
+
+def ttl_for(key: Any, ttl: float, spread: float = CACHE_JITTER) -> float:
+    """``ttl`` moved by up to ±``spread`` of itself, the same for a key every time and in
+    every process (a CRC of its repr; ``hash()`` of a string changes per process), spread
+    evenly over keys, so entries filled at the same moment expire at different ones."""
+    h = zlib.crc32(repr(key).encode("utf-8", "backslashreplace")) / 0xFFFFFFFF  # in [0, 1]
+    return ttl * (1.0 + spread * (2.0 * h - 1.0))
 
 
 def approx_bytes(value: Any, depth: int = 0) -> int:
@@ -253,13 +270,14 @@ class ServerState:
 
     def cached(self, key: Any, compute: Callable[[], T], *, bucket: str = "default") -> T:
         """``compute()`` cached under ``key`` while the database generation is unchanged
-        and for at most ``cache_seconds``; each bucket keeps its newest entries only."""
+        and for at most ``cache_seconds`` (± the key's jitter, :func:`ttl_for`); each bucket
+        keeps its newest entries only."""
         gen = self.generation()
         now = time.monotonic()
         with self._cache_lock:
             cache = self._bucket(bucket)
             hit = cache.get(key)
-            if hit and hit[1] == gen and now - hit[0] < self.settings.cache_seconds:
+            if hit and hit[1] == gen and now - hit[0] < ttl_for((bucket, key), self.settings.cache_seconds):
                 cache.touch(key)
                 return hit[2]
         value = compute()
@@ -297,13 +315,21 @@ class ServerState:
         return self._per_generation("_facets", self._facets_lock, load_facet_index)
 
     def _per_generation(self, attr: str, lock: threading.Lock, load: Callable[[Store], T]) -> T:
+        """The table ``attr`` of the current generation, loaded if it has none; one only
+        old (past its jittered ``cache_seconds``) is answered while a thread reloads it."""
+        ttl = ttl_for(attr, self.settings.cache_seconds)
+
         def fresh(current: tuple[Any, float, Any] | None) -> bool:
             return (current is not None and current[0] == gen
-                    and time.monotonic() - current[1] < self.settings.cache_seconds)
+                    and time.monotonic() - current[1] < ttl)
 
         gen = self.generation()
         current = getattr(self, attr)
         if fresh(current):
+            return current[2]
+        if current is not None and current[0] == gen and lock.acquire(blocking=False):
+            threading.Thread(target=self._reload, args=(attr, lock, load, gen),
+                             name=f"marsad-reload{attr}", daemon=True).start()
             return current[2]
         with lock:
             current = getattr(self, attr)
@@ -312,6 +338,16 @@ class ServerState:
             value = load(self.reader())
             setattr(self, attr, (gen, time.monotonic(), value))
             return value
+
+    def _reload(self, attr: str, lock: threading.Lock, load: Callable[[Store], Any], gen: Any) -> None:
+        """Reload a table in the background (``lock`` held by the caller, released here)."""
+        try:
+            if not self._closing.is_set():
+                setattr(self, attr, (gen, time.monotonic(), load(self.reader())))
+        except Exception as exc:  # noqa: BLE001  (the old table stays; the next request retries)
+            log.warning("reloading %s failed: %s", attr.strip("_"), exc)
+        finally:
+            lock.release()
 
     def start_warm(self, first_page: Callable[[], Any] | None = None) -> None:
         """Fill the caches the first pages need, in a thread (start-up stays instant);

@@ -182,25 +182,39 @@ NETWORK_SIZE = 30  # neighbours shown by default: a few dozen stay readable, a h
 NETWORK_LINKS_PER_NODE = 2  # each neighbour keeps only its strongest links to other neighbours
 
 
-def cooccurrence(store: Store, entity_id: str, *, size: int = NETWORK_SIZE, docs: int = 2000) -> Network:
+NETWORK_DOCS = 2000  # the network is drawn over the entity's latest this many articles
+
+
+def report_entities(store: Store, entity_id: str, *, docs: int = NETWORK_DOCS) -> dict[str, set[str]]:
+    """report -> the entities named in it, over the entity's latest ``docs`` articles
+    (newest first, ties by id). A report is an article with its near-duplicate copies
+    (``dup_group``). The server computes the same from its in-memory tables
+    (:func:`marsad.store.reads.facets.index_report_entities`)."""
+    rows = store.fetchall(
+        "SELECT DISTINCT COALESCE(x.dup_group, x.id) AS report, m.entity_id FROM mentions m "
+        "JOIN documents x ON x.id = m.doc_id WHERE m.entity_id IS NOT NULL "
+        "AND m.doc_id IN (SELECT y.id FROM documents y WHERE y.id IN "
+        "(SELECT m1.doc_id FROM mentions m1 WHERE m1.entity_id = ?) "
+        "ORDER BY COALESCE(y.published, '') DESC, y.id LIMIT ?)",
+        [entity_id, docs],
+    )
+    by_report: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        by_report[r["report"]].add(r["entity_id"])
+    return by_report
+
+
+def cooccurrence(store: Store, entity_id: str, *, size: int = NETWORK_SIZE, docs: int = NETWORK_DOCS,
+                 reports: dict[str, set[str]] | None = None) -> Network:
     """The entity, the ``size`` entities most often named in the same reports, and how
     many reports each pair shares (over the entity's latest ``docs`` articles).
 
     A report is an article with its near-duplicate copies, so a wire story republished by
     five outlets counts once. Every neighbour is linked to the entity; between neighbours
     only each one's strongest ``NETWORK_LINKS_PER_NODE`` links shared by two or more reports
-    are kept — the backbone of the network, not every pair that ever met."""
-    rows = store.fetchall(
-        "SELECT DISTINCT COALESCE(x.dup_group, x.id) AS report, m.entity_id FROM mentions m "
-        "JOIN documents x ON x.id = m.doc_id WHERE m.entity_id IS NOT NULL "
-        "AND m.doc_id IN (SELECT y.id FROM documents y WHERE y.id IN "
-        "(SELECT m1.doc_id FROM mentions m1 WHERE m1.entity_id = ?) "
-        "ORDER BY y.published DESC LIMIT ?)",
-        [entity_id, docs],
-    )
-    by_report: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        by_report[r["report"]].add(r["entity_id"])
+    are kept — the backbone of the network, not every pair that ever met. ``reports``: the
+    reports' entities when the caller has them (from memory); else read in SQL."""
+    by_report = report_entities(store, entity_id, docs=docs) if reports is None else reports
     weight = Counter(e for ents in by_report.values() for e in ents if e != entity_id)
     # strongest first; ties by id so the same database always draws the same network
     top = [e for e, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]

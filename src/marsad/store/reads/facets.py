@@ -340,6 +340,22 @@ def index_facets(ids: tuple[str, ...] | list[str] | None, index: FacetIndex, *, 
             "type": top_counts(etype, len(PLOVER_TYPES))}
 
 
+def index_report_entities(entity_id: str, meta: MetaTable, index: FacetIndex, *,
+                          docs: int) -> dict[str, set[str]]:
+    """What :func:`marsad.store.reads.entities.report_entities` reads in SQL, from the
+    in-memory tables: the entity's latest ``docs`` articles (newest first, ties by id, as
+    ``meta.order`` sorts), grouped into reports by ``dup_group``, each with its entities.
+    A pass over the per-document entity lists, where the SQL joins thousands of mentions."""
+    naming = [d for d, es in index.entities.items() if entity_id in es]
+    last = len(meta.order)
+    naming.sort(key=lambda d: (meta.order.get(d, last), d))
+    by_report: dict[str, set[str]] = defaultdict(set)
+    for d in naming[:docs]:
+        m = meta.get(d)
+        by_report[(m.dup_group if m is not None else None) or d].update(index.entities[d])
+    return by_report
+
+
 def name_entity_facet(store: Store, facets: dict[str, Any]) -> dict[str, Any]:
     """The entity facet's rows with their names and types (as :func:`sql_facets` gives them)."""
     entities = facets.get("entity", [])

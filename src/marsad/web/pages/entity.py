@@ -60,7 +60,7 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=300)) ->
     return page(
         request, "entity.html", title=ent["name_ar"], ent=ent, chart=chart,
         bucket=timeline.get("bucket"),
-        # (its events: source or target, a scan of the events table; cached like the timeline)
+        # (its events: source or target, through the two events indexes of schema 8; cached)
         docs=st.cached(("entity_docs", entity_id), lambda: entity_documents(store, entity_id, limit=20)),
         events=st.cached(("entity_events", entity_id), lambda: entity_events(store, entity_id, limit=20)),
         # (its incidents, issue 18: those a report links it to as source, target or place)
