@@ -37,8 +37,8 @@ run: install
 web-vendor:
 	cd web-build && npm ci && npm run build
 
-# the whole suite, with ../shared beside the checkout: about 7½–9 minutes on 2 cores shared
-# with other work (2026-12-08, load 2–4: test-fast below + the slow/browser/PostgreSQL rest 4¼ min)
+# the whole suite, with ../shared beside the checkout: 6 minutes on a clean clone on 2 cores
+# (2026-12-08, `CI=true bash .ci/run`: 1,581 tests), 7½–9 minutes with other work running
 test: install-dev
 	$(BIN)/python -m pytest -q
 
