@@ -40,13 +40,7 @@ from marsad.store.reads.entities import (
     list_entities,
 )
 from marsad.store.reads.entities import entity_places as read_entity_places
-from marsad.store.reads.events import (
-    count_events,
-    event_points,
-    event_timeline,
-    iter_events,
-    list_events,
-)
+from marsad.store.reads.events import iter_events
 from marsad.store.reads.facets import generation, index_report_entities
 from marsad.store.reads.sources import list_sources
 from marsad.store.reads.stories import count_stories, get_story, list_stories
@@ -54,7 +48,7 @@ from marsad.web.errors import HTTPError, not_found
 from marsad.web.ingest import MAX_DOCS, bearer, check_token, document_from_fields, ingest_documents
 from marsad.web.pages.article import article_data
 from marsad.web.pages.common import reader, state
-from marsad.web.pages.events import filter_from_request
+from marsad.web.pages.events import event_reads, filter_from_request
 from marsad.web.searching import search as run_search
 
 LIMIT = Query(20, ge=1, le=200, description="items per page (1–200)")
@@ -295,11 +289,11 @@ def events(
     """Coded events (newest first), filtered by type, status, actor, country, date range
     and bounding box."""
     st = state(request)
-    store = reader(request)
+    ev = event_reads(request)
     f = filter_from_request(request)
-    total = st.cached(("events_n", f), lambda: count_events(store, f))
+    total = st.cached(("events_n", f), lambda: ev.count(f))
     rows = st.cached(("events_list", f, limit, offset),
-                     lambda: list_events(store, f, limit=limit, offset=offset), bucket="pages")
+                     lambda: ev.rows(f, limit=limit, offset=offset), bucket="pages")
     return paged(request, rows, total, limit, offset)
 
 
@@ -314,9 +308,9 @@ def events_timeline(
     bbox: str | None = _EVENT_PARAMS["bbox"],
 ) -> JSONResponse:
     """Event counts per period (day, month or year, to fit the span) and type."""
-    store = reader(request)
+    ev = event_reads(request)
     f = filter_from_request(request)
-    return JSONResponse(state(request).cached(("events_tl", f), lambda: event_timeline(store, f)))
+    return JSONResponse(state(request).cached(("events_tl", f), lambda: ev.timeline(f)))
 
 
 def events_geojson(
@@ -331,11 +325,11 @@ def events_geojson(
     limit: int = Query(5000, ge=1, le=20000, description="at most this many points (newest first)"),
 ) -> Response:
     """Geocoded events as GeoJSON points, for the map."""
-    store = reader(request)
+    ev = event_reads(request)
     f = filter_from_request(request)
 
     def render() -> bytes:  # cached as the bytes sent: 5,000 points take longer to encode than to read
-        rows = event_points(store, f, limit=limit)
+        rows = ev.points(f, limit=limit)
         feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
                   "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}} for r in rows]
         return bytes(JSONResponse({"type": "FeatureCollection", "features": feats,

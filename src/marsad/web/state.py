@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import marsad
 from marsad.store import open_store
 from marsad.store.base import Store
+from marsad.store.reads.events import EventTable, load_event_table
 from marsad.store.reads.facets import FacetIndex, MetaTable, generation, load_facet_index, load_meta
 from marsad.store.reads.search import SearchTables
 
@@ -49,10 +50,12 @@ log = logging.getLogger("marsad.web")
 
 # entries kept per cache bucket: ranked match lists can hold every document id
 # and the map's points (a few MB each) apart, so they never push out the small entries
-CACHE_SIZES = {"default": 256, "ranked": 24, "facets": 128, "pages": 256, "points": 16}
-# and their estimated size (see approx_bytes): at most ~125 MB of cached results in all
+CACHE_SIZES = {"default": 256, "ranked": 24, "facets": 128, "pages": 256, "points": 16,
+               "events_sel": 64}
+# and their estimated size (see approx_bytes): at most 128 MB of cached results in all
+# (events_sel: the positions in the event table a filter selects, 4 bytes an event)
 CACHE_BYTES = {"default": 32 * 2**20, "ranked": 40 * 2**20, "facets": 12 * 2**20, "pages": 16 * 2**20,
-               "points": 24 * 2**20}
+               "points": 24 * 2**20, "events_sel": 4 * 2**20}
 _SAMPLE = 8  # items of a container measured; the rest are taken to be like them
 CACHE_JITTER = 0.2  # each key's time to live is cache_seconds moved by up to this fraction
 
@@ -206,6 +209,8 @@ class ServerState:
         self._meta_lock = threading.Lock()
         self._facets: tuple[Any, float, FacetIndex] | None = None
         self._facets_lock = threading.Lock()
+        self._events: tuple[Any, float, EventTable] | None = None
+        self._events_lock = threading.Lock()
         self._closing = threading.Event()
         self._warm_thread: threading.Thread | None = None
         if settings.write_token:
@@ -314,6 +319,14 @@ class ServerState:
         load_facet_index), per generation and for at most ``cache_seconds``."""
         return self._per_generation("_facets", self._facets_lock, load_facet_index)
 
+    def events_table(self) -> EventTable | None:
+        """Every event's filter fields in the list's order (see load_event_table), per
+        generation and for at most ``cache_seconds``; None above ``MAX_META_DOCS``
+        documents (the events pages then run in SQL)."""
+        if self.generation()[0] > MAX_META_DOCS:
+            return None
+        return self._per_generation("_events", self._events_lock, load_event_table)
+
     def _per_generation(self, attr: str, lock: threading.Lock, load: Callable[[Store], T]) -> T:
         """The table ``attr`` of the current generation, loaded if it has none; one only
         old (past its jittered ``cache_seconds``) is answered while a thread reloads it."""
@@ -366,6 +379,7 @@ class ServerState:
             lambda: stem("والمقاتلين"),  # loads the stemmer's tables
             self.meta,
             self.facet_index,
+            self.events_table,
             first_page or (lambda: None),
             lambda: self.cached("stats", lambda: self.reader().stats()),
             lambda: self.cached("sources", lambda: list_sources(self.reader())),

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from marsad.errors import QueryError
 from marsad.model import EVENT_STATUSES, PLOVER_TYPES
 from marsad.store import event_filters
-from marsad.store.reads.events import count_events, event_facets, event_timeline, list_events
+from marsad.store.reads.events import EventReads
 from marsad.web import i18n
 from marsad.web.pages.common import pager, reader, state
 from marsad.web.render import lang_of, page
@@ -31,9 +31,16 @@ def filter_from_request(request: Request) -> event_filters.EventFilter:
     )
 
 
+def event_reads(request: Request) -> EventReads:
+    """This request's events listing: from the server's in-memory event table when it
+    holds one, else in SQL."""
+    st = state(request)
+    return EventReads(reader(request), st.events_table(), st.cached)
+
+
 def events_page(request: Request, page_: int = Query(1, alias="page", ge=1, le=10000)) -> HTMLResponse:
     st = state(request)
-    store = reader(request)
+    ev = event_reads(request)
     lang = lang_of(request)
     try:
         f = filter_from_request(request)
@@ -41,14 +48,14 @@ def events_page(request: Request, page_: int = Query(1, alias="page", ge=1, le=1
         return page(request, "events.html", status=400, title="", error=str(exc), fix=exc.fix,
                     f=event_filters.EventFilter(), rows=[], pg=None, chart="", facets={}, params="",
                     PLOVER_TYPES=PLOVER_TYPES, EVENT_STATUSES=EVENT_STATUSES, exports=[], total=0)
-    total = st.cached(("events_n", f), lambda: count_events(store, f))
+    total = st.cached(("events_n", f), lambda: ev.count(f))
     pg = pager(total, page_, PAGE_SIZE)
     # the same page is asked for again and again (the unfiltered first page above all), and
     # ordering every event by date is the page's dearest query: cached like the counts
     rows = st.cached(("events_list", f, PAGE_SIZE, pg["offset"]),
-                     lambda: list_events(store, f, limit=PAGE_SIZE, offset=pg["offset"]), bucket="pages")
-    timeline = st.cached(("events_tl", f), lambda: event_timeline(store, f))
-    facets = st.cached(("events_facets", f), lambda: event_facets(store, f))
+                     lambda: ev.rows(f, limit=PAGE_SIZE, offset=pg["offset"]), bucket="pages")
+    timeline = st.cached(("events_tl", f), lambda: ev.timeline(f))
+    facets = st.cached(("events_facets", f), lambda: ev.facets(f))
     chart = stacked_bars(timeline, label_of=lambda k: i18n.type_name(k, lang))
     params = urlencode(f.params())
     exports = [(fmt, f"/api/export/events?{urlencode({**f.params(), 'format': fmt})}")
