@@ -77,7 +77,10 @@ def test_other_formats_and_filters(inc_db) -> None:
     lines = [json.loads(x) for x in _export(inc_db, "jsonl").splitlines()]
     assert len(lines) == 3 and {x["n_articles"] for x in lines} == {3, 1}
     assert next(x for x in lines if x["place"] == "Najran")["fatalities_range"] == [3, 5]
-    assert len(list(csv.DictReader(io.StringIO(_export(inc_db, "csv"))))) == 3
+    # the place in both languages: English where the knowledge base has it, and Arabic
+    assert {(x["place"], x["place_ar"]) for x in lines} == {("Najran", "نجران"), ("Aleppo", "حلب"), ("Abha", "أبها")}
+    table = list(csv.DictReader(io.StringIO(_export(inc_db, "csv"))))
+    assert len(table) == 3 and {(r["place"], r["place_ar"]) for r in table} >= {("Najran", "نجران")}
     geo = json.loads(_export(inc_db, "geojson"))
     assert len(geo["features"]) == 3 and geo["features"][0]["geometry"]["type"] == "Point"
     assert len(_export(inc_db, "jsonl", "--type", "PROTEST").splitlines()) == 1

@@ -282,7 +282,8 @@ def test_browser_opens_incidents_map_sort_and_an_incident(live, inc_db) -> None:
                 page.wait_for_timeout(800)
             page.wait_for_selector(".leaflet-tooltip.place-label")
             labels = set(page.locator(".leaflet-tooltip.place-label").all_inner_texts())
-            assert labels & {"Najran", "Jizan", "Abha", "Aleppo"}
+            assert labels & {"نجران", "جازان", "أبها", "حلب"}  # an Arabic page names places in Arabic
+            assert not labels & {"Najran", "Jizan", "Abha", "Aleppo"}
 
             page.click("#incidents-table a.sort[data-sort='fatalities']")
             page.wait_for_url("**/incidents?*sort=fatalities*")
@@ -291,6 +292,22 @@ def test_browser_opens_incidents_map_sort_and_an_incident(live, inc_db) -> None:
             page.wait_for_url("**/incidents/inc-*")
             assert page.locator("#reports article.report").count() == 3
             assert page.locator("#reports mark.ev").first.inner_text() == "قصف"
+            # its small map: the incident's marker, its reports' markers, the place named
+            page.wait_for_selector("#map[data-points]")
+            page.wait_for_selector("#map[data-atlas-loaded='1']")
+            assert page.get_attribute("#map", "data-points") == "4"  # the incident and its 3 reports
+            assert page.locator("#map path.incident-marker").count() == 1
+            assert page.locator("#map path.report-marker").count() == 3
+            assert page.locator("#map .leaflet-tooltip.place-label").inner_text() == "نجران"
+            # the reports' dots lie over the incident's: a click on one opens that report
+            page.locator("#map path.report-marker").last.click(force=True)
+            page.wait_for_selector("#map .leaflet-popup-content .popup a[href^='/article/']")
+            assert page.locator("#map .leaflet-popup-content").inner_text().split()[0] in ("okaz", "sabq", "alyaum")
+            # the incident's own popup, from its ring around them
+            box = page.locator("#map path.incident-marker").bounding_box()
+            page.mouse.click(box["x"] + 4, box["y"] + box["height"] / 2)
+            page.wait_for_selector("#map .leaflet-popup-content .popup .killed")
+            assert "نجران" in page.locator("#map .leaflet-popup-content:has(.killed)").inner_text()
             shot(page, "11-incident")
         finally:
             ctx.close()

@@ -41,7 +41,8 @@ Incidents (``--what incidents``)
 --------------------------------
 An incident is one real-world happening fused from the event rows of one or more articles
 (:mod:`marsad.store.incidents_sql`). ``jsonl``, ``csv`` and ``geojson`` write the incidents
-table's columns (:data:`INCIDENT_FIELDS`); ``acled`` writes one row per incident in ACLED's
+table's columns (:data:`INCIDENT_FIELDS`: ``place`` is the English name where the knowledge
+base has one, ``place_ar`` the Arabic name); ``acled`` writes one row per incident in ACLED's
 own column layout and order (:data:`ACLED_INCIDENT_FIELDS`), then marsad's:
 
 - ``event_id_cnty``: the country code and the incident's stable id (``SA-0741a245b937a8e7``;
@@ -136,8 +137,8 @@ ACLED_FIELDS = (
 )
 ACLED_STATUSES = ("occurred", "claimed")
 INCIDENT_FIELDS = (
-    "id", "type", "mode", "status", "actor1", "actor2", "country", "admin1", "place", "lat", "lon",
-    "geo_precision", "date", "date_precision", "date_start", "date_end", "fatalities",
+    "id", "type", "mode", "status", "actor1", "actor2", "country", "admin1", "place", "place_ar", "lat",
+    "lon", "geo_precision", "date", "date_precision", "date_start", "date_end", "fatalities",
     "fatalities_range", "injured", "n_articles", "n_sources", "first_report", "last_report",
     "sources", "lead_doc", "lead_sentence", "notes",
 )

@@ -55,15 +55,15 @@ from marsad.store.rows import Tx, casualty_count
 CHUNK = 500  # values per IN (...) list: well under SQLite's and PostgreSQL's limits
 
 INCIDENT_COLUMNS = (
-    "id", "seq", "type", "mode", "status", "actor1", "actor2", "country", "admin1", "place", "lat",
-    "lon", "geo_precision", "date", "date_precision", "date_start", "date_end", "fatalities",
+    "id", "seq", "type", "mode", "status", "actor1", "actor2", "country", "admin1", "place", "place_ar",
+    "lat", "lon", "geo_precision", "date", "date_precision", "date_start", "date_end", "fatalities",
     "fatalities_min", "fatalities_max", "injured", "n_articles", "n_sources", "first_report",
     "last_report", "sources", "lead_doc", "lead_sentence", "notes",
 )
 REPORT_COLUMNS = (
     "doc_id", "trig_start", "trig_end", "type", "incident_id", "member", "source", "published",
     "sentence", "is_lead", "text", "trigger_text", "status", "date", "place", "fatalities",
-    "source_entity", "target_entity", "place_entity", "event",
+    "source_entity", "target_entity", "place_entity", "event", "place_ar", "text_start",
 )
 
 
@@ -278,13 +278,16 @@ OBSERVED = ObservationCache()
 def _report_row(incident_id: str, member: int, r: Report) -> tuple[Any, ...]:
     e = r.event
     place = e.place
+    written = e.location.text if e.location else None
     name = (place.name_en or place.name_ar or None) if place else None
+    name_ar = (place.name_ar or place.name_en or None) if place else None
     return (
         r.article, e.trigger.start, e.trigger.end, e.type, incident_id, member, r.source,
         r.published, e.sentence, None if r.lead is None else int(r.lead), r.text, e.trigger.text,
-        e.status, e.date, name or (e.location.text if e.location else None),
+        e.status, e.date, name or written,
         casualty_count(e.fatalities), e.source.entity_id if e.source else None,
         e.target.entity_id if e.target else None, (place.entity_id or None) if place else None, event_json(e),
+        name_ar or written, r.text_start,
     )
 
 
@@ -302,7 +305,7 @@ def _incident_row(inc: Incident, seq: int, members: Sequence[Report]) -> tuple[A
     rng = inc.fatalities_range
     return (
         inc.id, seq, inc.type, inc.mode, inc.status, inc.actor1, inc.actor2, inc.country, inc.admin1,
-        inc.place, inc.lat, inc.lon, inc.geo_precision, inc.date, inc.date_precision, lo, hi or lo,
+        inc.place, inc.place_ar, inc.lat, inc.lon, inc.geo_precision, inc.date, inc.date_precision, lo, hi or lo,
         casualty_count(inc.fatalities), casualty_count(rng[0]) if rng else None, casualty_count(rng[1]) if rng else None,
         casualty_count(inc.injured), inc.n_articles, inc.n_sources, inc.first_report, inc.last_report,
         json.dumps(sources, ensure_ascii=False), lead.article, lead.event.sentence, lead.text,
@@ -419,13 +422,63 @@ def iter_incidents(store: Any, f: EventFilter | None = None, *,
 
 
 def incident_reports(store: Any, incident_id: str) -> list[dict[str, Any]]:
-    """An incident's reports, earliest first, with their articles' titles and urls."""
-    return store.fetchall(
+    """An incident's reports, earliest first, with their articles' titles and urls, the
+    place's Arabic name (``place_ar``), its coordinates (``lat``, ``lon``: the event's resolved
+    place, with its ``geo_precision``) and where the trigger is in the sentence (``trigger_at``,
+    an offset into ``text``; None when it cannot be placed)."""
+    rows = store.fetchall(
         "SELECT r.doc_id, r.source, r.published, r.sentence, r.is_lead, r.text, r.trigger_text, "
-        "r.status, r.date, r.place, r.fatalities, r.source_entity, r.target_entity, r.place_entity, "
-        "r.trig_start, r.trig_end, d.title, d.url FROM incident_reports r "
-        "JOIN documents d ON d.id = r.doc_id WHERE r.incident_id = ? "
+        "r.status, r.date, r.place, r.place_ar, r.fatalities, r.source_entity, r.target_entity, "
+        "r.place_entity, r.trig_start, r.trig_end, r.text_start, r.event, d.title, d.url "
+        "FROM incident_reports r JOIN documents d ON d.id = r.doc_id WHERE r.incident_id = ? "
         "ORDER BY r.published, r.doc_id, r.trig_start", (incident_id,))
+    return [_report_view(r) for r in rows]
+
+
+def _report_view(row: dict[str, Any]) -> dict[str, Any]:
+    d = dict(row)
+    ev = json.loads(d.pop("event") or "{}")
+    text_start = d.pop("text_start", None)
+    place = ev.get("place") or {}
+    if d.get("place_ar") is None:  # fused before schema version 9: the event still knows it
+        d["place_ar"] = place.get("name_ar") or d.get("place")
+    has_point = place.get("lat") is not None and place.get("lon") is not None
+    d["lat"] = float(place["lat"]) if has_point else None
+    d["lon"] = float(place["lon"]) if has_point else None
+    d["geo_precision"] = ev.get("geo_precision") if has_point else None
+    d["trigger_at"] = trigger_offset(d.get("text"), d.get("trigger_text"), int(d["trig_start"]), text_start,
+                                     [ev.get(k) for k in ("source", "target", "location", "reporter")])
+    return d
+
+
+def trigger_offset(text: str | None, trigger: str | None, trig_start: int, text_start: int | None,
+                   spans: Sequence[dict[str, Any] | None] = ()) -> int | None:
+    """Where the event's own trigger (``trigger``, at ``trig_start`` in the article) is in its
+    sentence ``text`` (which starts at ``text_start`` in the article); None when it is not
+    there. The word's first occurrence would be wrong when the sentence says it twice
+    («قصف ... بعد قصف»). For a report stored without ``text_start`` (before schema version 9)
+    the sentence's start is inferred: the occurrence of the trigger at which the event's other
+    ``spans`` (source, target, location, reporter: article offsets) also fall on their own
+    words, the first of a tie."""
+    if not text or not trigger:
+        return None
+    if text_start is not None:
+        at = trig_start - text_start
+        return at if text[at : at + len(trigger)] == trigger and at >= 0 else None
+    best: tuple[int, int] | None = None  # (spans that agree, -offset)
+    at = text.find(trigger)
+    while at >= 0:
+        shift = trig_start - at  # the sentence's start in the article, were this the trigger
+        agree = sum(1 for sp in spans if sp and _falls_on(text, sp, shift))
+        if best is None or (agree, -at) > best:
+            best = (agree, -at)
+        at = text.find(trigger, at + 1)
+    return None if best is None else -best[1]
+
+
+def _falls_on(text: str, span: dict[str, Any], shift: int) -> bool:
+    a, b = int(span["start"]) - shift, int(span["end"]) - shift
+    return 0 <= a < b <= len(text) and text[a:b] == span.get("text")
 
 
 def get_incident(store: Any, incident_id: str) -> dict[str, Any] | None:
@@ -435,6 +488,9 @@ def get_incident(store: Any, incident_id: str) -> dict[str, Any] | None:
         return None
     d = incident_dict(rows[0])
     d["reports"] = incident_reports(store, incident_id)
+    if d.get("place_ar") is None and d.get("place"):  # fused before schema version 9
+        d["place_ar"] = next((r["place_ar"] for r in d["reports"] if r.get("place") == d["place"]
+                              and r.get("place_ar")), None)
     return d
 
 

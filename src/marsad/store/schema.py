@@ -8,7 +8,7 @@ declared by each backend for version 1 (``_backend_ddl``) and run by the same mi
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -276,4 +276,17 @@ _V8 = [
     "CREATE INDEX IF NOT EXISTS events_target_entity ON events(target_entity)",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8}
+# version 9: places in both languages and the trigger found in its sentence. ``place`` (on
+# incidents and their reports) stays the English name where the knowledge base has one;
+# ``place_ar`` is the Arabic name, for Arabic pages. ``incident_reports.text_start`` is where
+# the report's sentence (``text``) starts in its article: the trigger's stored offsets index
+# the article, so the page marks the event's own trigger, not the word's first occurrence.
+# Rows fused before this version keep NULLs (readers fall back) until
+# ``marsad incidents --rebuild`` fuses them again.
+_V9 = [
+    "ALTER TABLE incidents ADD COLUMN place_ar TEXT",
+    "ALTER TABLE incident_reports ADD COLUMN place_ar TEXT",
+    "ALTER TABLE incident_reports ADD COLUMN text_start INTEGER",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8, 9: _V9}

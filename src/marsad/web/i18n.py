@@ -219,6 +219,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "all_its_incidents": ("كل وقائعه", "all its incidents"),
     "sort_asc": ("تصاعدي", "ascending"),
     "sort_desc": ("تنازلي", "descending"),
+    "incident_map_note": (
+        "الدائرة الكبيرة موضع الواقعة، والصغيرة المواضع التي تذكرها تقاريرها.",
+        "The large dot is the incident; the small ones are the places its reports give.",
+    ),
+    "report": ("تقرير", "Report"),
 }
 
 TYPE_NAMES = {

@@ -230,14 +230,14 @@ def summarize(k: _Cluster) -> Incident:
     evs = [o.report.event for o in ms]
     status = "occurred" if any(e.status == "occurred" for e in evs) else "claimed"
     # place: the most common town, else region, else a named but unresolved place, else country
-    place = lat = lon = None
+    place = place_ar = lat = lon = None
     precision = "country"
     for level, resolved in (("place", True), ("region", True), ("place", False)):
         group = [o for o in ms if o.level == level and o.resolved == resolved and o.place_id]
         if group:
             pid = _most(o.place_id for o in group)
             o = next(o for o in group if o.place_id == pid)
-            place, lat, lon = o.place_name, o.lat, o.lon
+            place, place_ar, lat, lon = o.place_name, o.place_ar, o.lat, o.lon
             precision = level if resolved else "country"
             break
     if lat is None:  # the country's own coordinates, when a report gave them
@@ -262,7 +262,7 @@ def summarize(k: _Cluster) -> Incident:
         actor1=_most(e.source_en or (e.source.text if e.source else None) for e in evs),
         actor2=_most(e.target_en or (e.target.text if e.target else None) for e in evs),
         country=k.country, admin1=_most(o.admin1 for o in ms),
-        place=place, lat=lat, lon=lon, geo_precision=precision,
+        place=place, place_ar=place_ar, lat=lat, lon=lon, geo_precision=precision,
         date=date, date_precision=date_precision,
         fatalities=max(tolls)[1] if tolls else None,
         fatalities_range=(min(t for _, t in tolls), max(t for _, t in tolls)) if tolls else None,
@@ -275,7 +275,7 @@ def summarize(k: _Cluster) -> Incident:
             IncidentReport(
                 article=o.key[0], source=o.report.source, published=o.published,
                 sentence=e.sentence, text=o.report.text, trigger=e.trigger.text, status=e.status,
-                date=e.date, place=o.place_name, fatalities=e.fatalities,
+                date=e.date, place=o.place_name, place_ar=o.place_ar, fatalities=e.fatalities,
             )
             for o, e in zip(ms, evs)
         ),

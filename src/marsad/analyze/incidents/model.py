@@ -12,8 +12,10 @@ from marsad.model import Event
 
 class Report(NamedTuple):
     """One event row as an article tells it. A plain ``(article, source, published, event)``
-    tuple is a Report; ``text`` (the event's sentence) and ``lead`` (is the sentence the
-    headline or the first paragraph?) are filled by :func:`reports_from_analysis`."""
+    tuple is a Report; ``text`` (the event's sentence), ``lead`` (is the sentence the
+    headline or the first paragraph?) and ``text_start`` (where the sentence starts in the
+    article, so the trigger's article offsets find it in ``text``) are filled by
+    :func:`reports_from_analysis`."""
 
     article: str
     source: str | None
@@ -21,6 +23,7 @@ class Report(NamedTuple):
     event: Event
     text: str | None = None
     lead: bool | None = None
+    text_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,9 @@ class IncidentReport:
     trigger: str
     status: str
     date: str | None
-    place: str | None
+    place: str | None  # English name when known, else as written
     fatalities: int | None
+    place_ar: str | None = None  # Arabic name (the knowledge base's, else as written)
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,4 @@ class Incident:
     first_report: str | None
     last_report: str | None
     reports: tuple[IncidentReport, ...]
+    place_ar: str | None = None  # the place's Arabic name (``place`` is the English one when known)

@@ -61,7 +61,8 @@ class Observation:
     hi: int
     day: bool  # a day date the text gives (not one derived from the publication)
     place_id: str | None  # resolved entity id, or "name:<normalized>" for an unresolved name
-    place_name: str | None
+    place_name: str | None  # English name when the place is resolved and has one, else as written
+    place_ar: str | None  # Arabic name (the knowledge base's, else as written)
     resolved: bool  # place_id names a knowledge-base place with coordinates
     level: str  # "place" | "region" | "country"
     lat: float | None
@@ -103,18 +104,21 @@ def _when(report: Report, pub: date | None) -> tuple[int, int, bool] | None:
     return pub.toordinal() - UNDATED_DAYS, pub.toordinal(), False
 
 
-def _place(report: Report) -> tuple[str | None, str | None, bool, str, float | None, float | None, str | None]:
+def _place(report: Report) -> tuple[str | None, str | None, str | None, bool, str, float | None, float | None,
+                                     str | None]:
+    """(id, English name, Arabic name, resolved, level, lat, lon, admin1) of a report's place."""
     e = report.event
     p = e.place
     level = e.geo_precision or "country"
     if p is not None and p.lat is not None and p.lon is not None and level != "country":
         pid = str(p.entity_id or p.geonames_id or p.name_en)
         admin1 = (p.name_en or None) if level == "region" else None  # a Place has no admin1 of its own yet
-        return pid, p.name_en or p.name_ar, True, level, float(p.lat), float(p.lon), admin1
+        return (pid, p.name_en or p.name_ar, p.name_ar or p.name_en, True, level, float(p.lat), float(p.lon),
+                admin1)
     if e.location is not None and level == "place":
         name = " ".join(normalize_for_match(e.location.text).split())
-        return "name:" + name, e.location.text, False, level, None, None, None
-    return None, None, False, "country", None, None, None
+        return "name:" + name, e.location.text, e.location.text, False, level, None, None, None
+    return None, None, None, False, "country", None, None, None
 
 
 def observe(report: Report) -> Observation | None:
@@ -133,15 +137,15 @@ def observe(report: Report) -> Observation | None:
     if when is None:
         return None
     lo, hi, day = when
-    pid, pname, resolved, level, lat, lon, admin1 = _place(report)
+    pid, pname, pname_ar, resolved, level, lat, lon, admin1 = _place(report)
     actors = frozenset(x for x in (e.source_en, e.target_en) if x)
     lead = report.lead if report.lead is not None else e.sentence <= 1
     founds = lead or (day and (resolved or e.fatalities is not None))
     return Observation(
         key=(report.article, e.trigger.start, e.trigger.end, e.type), report=report,
         type=e.type, country=country, pub=pub.toordinal() if pub else None,
-        lo=lo, hi=hi, day=day, place_id=pid, place_name=pname, resolved=resolved, level=level,
-        lat=lat, lon=lon, admin1=admin1, actors=actors, founds=bool(founds),
+        lo=lo, hi=hi, day=day, place_id=pid, place_name=pname, place_ar=pname_ar, resolved=resolved,
+        level=level, lat=lat, lon=lon, admin1=admin1, actors=actors, founds=bool(founds),
         words=words_of(report.text or ""),
     )
 

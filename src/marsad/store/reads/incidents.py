@@ -22,8 +22,10 @@ SORTS: dict[str, str] = {
     "country": "i.country", "actors": "COALESCE(i.actor1, i.actor2)", "fatalities": "i.fatalities",
     "articles": "i.n_articles", "sources": "i.n_sources",
 }
+# on Arabic pages the place column shows the Arabic name, so it sorts by it
+ARABIC_SORTS: dict[str, str] = {**SORTS, "place": "COALESCE(i.place_ar, i.place, i.admin1)"}
 DEFAULT_SORT = "date"
-POINT_COLUMNS = ("id", "type", "status", "lat", "lon", "place", "admin1", "country", "date",
+POINT_COLUMNS = ("id", "type", "status", "lat", "lon", "place", "place_ar", "admin1", "country", "date",
                  "actor1", "actor2", "fatalities", "n_articles", "n_sources")
 _SELECT = "SELECT " + ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS) + " FROM incidents i"
 
@@ -37,11 +39,12 @@ def check_sort(sort: str | None) -> str:
 
 
 def list_sorted(store: Any, f: EventFilter, *, sort: str = DEFAULT_SORT, desc: bool = True,
-                limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """A page of incidents ordered by ``sort`` (a :data:`SORTS` key); rows without a value
-    come last whichever the direction, so a column of blanks never hides the rest."""
+                limit: int = 50, offset: int = 0, lang: str = "en") -> list[dict[str, Any]]:
+    """A page of incidents ordered by ``sort`` (a :data:`SORTS` key; places by the name the
+    ``lang`` page shows); rows without a value come last whichever the direction, so a column
+    of blanks never hides the rest."""
     check_page(limit, offset, max_limit=5000)
-    col = SORTS[check_sort(sort)]
+    col = (ARABIC_SORTS if lang == "ar" else SORTS)[check_sort(sort)]
     where, args = incident_where(f)
     order = (f" ORDER BY CASE WHEN {col} IS NULL THEN 1 ELSE 0 END, {col} {'DESC' if desc else 'ASC'}, "
              "i.date_start DESC, i.n_articles DESC, i.id")

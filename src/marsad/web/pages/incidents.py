@@ -74,9 +74,9 @@ def incidents_page(
     desc = dir_ == "desc"
     total = st.cached(("incidents_n", f, 1), lambda: count_incidents(store, f))
     pg = pager(total, page_, PAGE_SIZE)
-    rows = st.cached(("incidents_page", f, sort, desc, pg["offset"]),
+    rows = st.cached(("incidents_page", f, sort, desc, pg["offset"], lang if sort == "place" else ""),
                      lambda: list_sorted(store, f, sort=sort, desc=desc, limit=PAGE_SIZE,
-                                                        offset=pg["offset"]), bucket="pages")
+                                         offset=pg["offset"], lang=lang), bucket="pages")
     rows = with_dating(rows)
     days = st.cached(("incident_days", f), lambda: incident_days(store, f))
     hist = histogram(days, latest=latest_day(), bucket=by or None)
@@ -117,15 +117,49 @@ def _current(request: Request) -> dict[str, str]:
 
 def incident_page(request: Request, incident_id: str = Path(..., max_length=100)) -> HTMLResponse:
     store = reader(request)
+    lang = lang_of(request)
     inc = state(request).cached(("incident", incident_id), lambda: get_incident(store, incident_id))
     if inc is None:
         raise not_found(f"incident {incident_id}")
     ids = sorted({r[k] for r in inc["reports"] for k in ("source_entity", "target_entity", "place_entity")
                   if r.get(k)})
     entities = entities_by_id(store, ids) if ids else {}
-    reports = [{**r, "pieces": sentence_pieces(r.get("text"), r.get("trigger_text"))} for r in inc["reports"]]
-    return page(request, "incident.html", title=i18n.type_name(inc["type"], lang_of(request)),
-                inc=with_dating([inc])[0], reports=reports, entities=entities)
+    reports = [{**r, "pieces": sentence_pieces(r.get("text"), r.get("trigger_text"), r.get("trigger_at"))}
+               for r in inc["reports"]]
+    admin1_ar = next((r["place_ar"] for r in reports if inc.get("admin1") and r.get("place") == inc["admin1"]
+                      and r.get("place_ar")), None)
+    return page(request, "incident.html", title=i18n.type_name(inc["type"], lang),
+                inc={**with_dating([inc])[0], "admin1_ar": admin1_ar}, reports=reports, entities=entities,
+                features=incident_features(inc, reports, lang),
+                type_names={t: i18n.type_name(t, lang) for t in PLOVER_TYPES})
+
+
+def place_label(row: dict[str, Any], lang: str) -> str | None:
+    """The place's name in the page's language: Arabic on Arabic pages, English when the
+    knowledge base has it on English ones (else as written)."""
+    en, ar = row.get("place") or row.get("admin1"), row.get("place_ar")
+    return (ar or en) if lang == "ar" else (en or ar)
+
+
+def incident_features(inc: dict[str, Any], reports: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The incident page's small map as GeoJSON: the incident's point and the points its
+    reports give (each report's own resolved town or region: a report that names only the
+    country would sit on the country's centre, where nothing happened), named in the page's
+    language."""
+    feats = []
+    if inc.get("lat") is not None and inc.get("lon") is not None:
+        feats.append(_point(inc["lat"], inc["lon"], role="incident", type=inc["type"], place=place_label(inc, lang),
+                            date=inc.get("date"), fatalities=inc.get("fatalities")))
+    for r in reports:
+        if r.get("lat") is not None and r.get("lon") is not None and r.get("geo_precision") in ("place", "region"):
+            feats.append(_point(r["lat"], r["lon"], role="report", type=inc["type"], place=place_label(r, lang),
+                                source=r.get("source"), published=(r.get("published") or "")[:10] or None,
+                                doc_id=r["doc_id"], title=r.get("title")))
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _point(lat: float, lon: float, **props: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
 def with_dating(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -134,13 +168,14 @@ def with_dating(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "undated": parse_day(r.get("date_start"), latest=latest) is None} for r in rows]
 
 
-def sentence_pieces(text: str | None, trigger: str | None) -> list[Any]:
-    """The report's sentence with its trigger marked (its first occurrence: the stored
-    offsets index the article, not the sentence)."""
+def sentence_pieces(text: str | None, trigger: str | None, at: int | None) -> list[Any]:
+    """The report's sentence with the event's own trigger marked: ``at`` is its offset in the
+    sentence (:func:`marsad.store.incidents_sql.trigger_offset`); None marks nothing."""
     if not text:
         return []
-    at = text.find(trigger) if trigger else -1
-    return snippet_pieces(text, [(at, at + len(trigger or ""))] if at >= 0 else [])
+    if at is None or not trigger or text[at : at + len(trigger)] != trigger:
+        return snippet_pieces(text, [])
+    return snippet_pieces(text, [(at, at + len(trigger))])
 
 
 def incidents_geojson(

@@ -85,10 +85,17 @@
     return Math.min(24, (sizeBy === "reports" ? 3 : 5) + 3 * Math.sqrt(v));
   }
 
+  // an incident's place in the page's language: Arabic on Arabic pages (place_ar), else the
+  // English name the knowledge base gives (place), else the region
+  function placeOf(p) {
+    var ar = el.getAttribute("data-lang") === "ar" ? p.place_ar : null;
+    return ar || p.place || p.place_ar || p.admin1;
+  }
+
   function incidentPopup(p) {
     var box = popupBox(p.type, p.date);
     var where = document.createElement("div");
-    where.textContent = [p.place || p.admin1, p.country].filter(Boolean).join(" · ");
+    where.textContent = [placeOf(p), p.country].filter(Boolean).join(" · ");
     box.appendChild(where);
     var who = [p.actor1, p.actor2].filter(Boolean).join(" · ");
     if (who) {
@@ -118,6 +125,84 @@
     box.appendChild(p.id ? link("/entity/" + encodeURIComponent(p.id), label) : document.createTextNode(label));
     if (p.n) { box.appendChild(document.createTextNode(" (" + p.n + ")")); }
     return box;
+  }
+
+  // an incident's own page (data-kind="incident"): its point and the points its reports give,
+  // from data-features (GeoJSON written into the page: no request, nothing inline to run);
+  // a handful of points, so no clusters
+  function reportPopup(p) {
+    var box = document.createElement("div");
+    box.className = "popup";
+    box.setAttribute("dir", "auto");
+    var head = document.createElement("strong");
+    head.textContent = [p.source, p.published].filter(Boolean).join(" · ") || (labels.report || "report");
+    box.appendChild(head);
+    if (p.place) {
+      var where = document.createElement("div");
+      where.textContent = p.place;
+      box.appendChild(where);
+    }
+    var a = link("/article/" + encodeURIComponent(p.doc_id), p.title || p.doc_id);
+    a.setAttribute("lang", "ar");
+    box.appendChild(a);
+    return box;
+  }
+
+  function incidentPointPopup(p) {
+    var box = popupBox(p.type, p.date);
+    if (p.place) {
+      var where = document.createElement("div");
+      where.textContent = p.place;
+      box.appendChild(where);
+    }
+    if (p.fatalities !== null && p.fatalities !== undefined) {
+      var killed = document.createElement("div");
+      killed.className = "killed";
+      killed.textContent = (labels.killed || "killed") + ": " + String(p.fatalities);
+      box.appendChild(killed);
+    }
+    return box;
+  }
+
+  function drawIncident() {
+    var fc = parse("data-features", { features: [] });
+    var latlngs = [];
+    var feats = (fc.features || []).filter(function (f) { return f.geometry && f.geometry.coordinates; });
+    // the incident first, its reports' small dots drawn over it: reports that give the
+    // incident's own place stay visible in its middle
+    feats.sort(function (a, b) {
+      return ((a.properties || {}).role === "incident" ? 0 : 1) - ((b.properties || {}).role === "incident" ? 0 : 1);
+    });
+    feats.forEach(function (f) {
+      var p = f.properties || {};
+      var c = f.geometry.coordinates;
+      var ll = L.latLng(c[1], c[0]);
+      latlngs.push(ll);
+      var color = colors[p.type] || "#555";
+      if (p.role === "incident") {
+        var m = L.circleMarker(ll, { radius: 12, color: "#fff", weight: 2, fillColor: color, fillOpacity: 0.75,
+                                     className: "incident-marker" }).addTo(map);
+        m.bindPopup(incidentPointPopup(p));
+        if (p.place) {
+          m.bindTooltip(placeLabel(p.place), { permanent: true, direction: "right", offset: [10, 0],
+                                               className: "place-label" });
+        }
+      } else {
+        L.circleMarker(ll, { radius: 4, color: "#333", weight: 1.5, fillColor: "#fff", fillOpacity: 0.95,
+                             className: "report-marker" }).addTo(map).bindPopup(reportPopup(p));
+      }
+    });
+    if (latlngs.length > 1) {
+      map.fitBounds(L.latLngBounds(latlngs).pad(0.5), { maxZoom: 7 });
+    } else if (latlngs.length) {
+      map.setView(latlngs[0], 6);
+    }
+    el.setAttribute("data-points", String(latlngs.length));
+  }
+
+  if (kind === "incident") {
+    drawIncident();
+    return;
   }
 
   function dominant(markers) {
@@ -173,8 +258,8 @@
         m.bindPopup(kind === "events" ? eventPopup(p) : kind === "incidents" ? incidentPopup(p) : placePopup(p));
         if (kind === "incidents") {
           m.incident = p;
-          if (p.place || p.admin1) {
-            m.bindTooltip(placeLabel(p.place || p.admin1), { permanent: true, direction: "right",
+          if (placeOf(p)) {
+            m.bindTooltip(placeLabel(placeOf(p)), { permanent: true, direction: "right",
                                                              offset: [6, 0], className: "place-label" });
           }
           markers.push(m);
