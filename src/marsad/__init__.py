@@ -42,10 +42,10 @@ from marsad.model import (
     Token,
     Topic,
 )
-from marsad.run.engine import IngestReport
 
 if typing.TYPE_CHECKING:
     from marsad.analyze.pipeline import Pipeline
+    from marsad.run.engine import IngestReport
     from marsad.store.base import SearchResults, Store
 
 # the main classes, imported on first use (``import marsad`` stays light)
@@ -53,6 +53,7 @@ _LAZY = {
     "Store": ("marsad.store.base", "Store"),
     "SearchResults": ("marsad.store.base", "SearchResults"),
     "Pipeline": ("marsad.analyze.pipeline", "Pipeline"),
+    "IngestReport": ("marsad.run.engine", "IngestReport"),
 }
 
 

@@ -15,7 +15,6 @@ them at once.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.errors import InputError
+from marsad.lab.gold_lines import gold_lines
 from marsad.model import Analysis, Event
 from marsad.text.normalize import normalize_for_match
 
@@ -61,29 +61,22 @@ class GoldEvent:
 
 def read_field_gold(path: str | Path) -> dict[str, list[GoldEvent]]:
     """``{article id: [GoldEvent]}`` from a gold file in the guideline's format."""
-    out: dict[str, list[GoldEvent]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                aid = str(d["id"])
-                evs: list[GoldEvent] = []
-                for e in d.get("events", []):
-                    evs.append(GoldEvent(
-                        article=aid, incident=str(e.get("incident") or f"e{len(evs)}"),
-                        type=e["type"], trigger=e.get("trigger") or "", sentence=e.get("sentence") or "",
-                        status=e.get("status") or "occurred",
-                        source=tuple(e.get("source") or ()), target=tuple(e.get("target") or ()),
-                        place=tuple(e.get("place") or ()), country=e.get("place_country"),
-                        date=e.get("date"), fatalities=e.get("fatalities"), raw=e,
-                    ))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"malformed gold line: {exc}", source=f"{path}:{n}",
-                                 fix="each line is {\"id\": ..., \"events\": [...]} as GUIDELINE.md says") from exc
-            out[aid] = evs
-    return out
+    def parse(d: dict) -> tuple[str, list[GoldEvent]]:
+        aid = str(d["id"])
+        evs: list[GoldEvent] = []
+        for e in d.get("events", []):
+            evs.append(GoldEvent(
+                article=aid, incident=str(e.get("incident") or f"e{len(evs)}"),
+                type=e["type"], trigger=e.get("trigger") or "", sentence=e.get("sentence") or "",
+                status=e.get("status") or "occurred",
+                source=tuple(e.get("source") or ()), target=tuple(e.get("target") or ()),
+                place=tuple(e.get("place") or ()), country=e.get("place_country"),
+                date=e.get("date"), fatalities=e.get("fatalities"), raw=e,
+            ))
+        return aid, evs
+
+    return dict(gold_lines(path, parse,
+                           fix="each line is {\"id\": ..., \"events\": [...]} as GUIDELINE.md says"))
 
 
 # --- locating gold sentences in the analysed text ---------------------------------------

@@ -16,7 +16,6 @@ incidents holding at least one of its rows. Scores are over the gold articles on
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from marsad.analyze.incidents.fuser import Fuser
 from marsad.analyze.incidents.model import Incident
 from marsad.analyze.incidents.reports import reports_from_analysis
 from marsad.errors import InputError
+from marsad.lab.gold_lines import gold_lines
 from marsad.model import Analysis, Document
 
 GOLD = Path("tests") / "data" / "incidents" / "snn_2015.jsonl"
@@ -43,23 +43,15 @@ class GoldArticle:
 
 
 def read_gold(path: str | Path) -> list[GoldArticle]:
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-                out.append(GoldArticle(
-                    url=d["url"], line=int(d["line"]), source=d["source"],
-                    date_extracted=d.get("date_extracted") or "",
-                    clusters=tuple(i["cluster"] for i in d["incidents"]), raw=d,
-                ))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"malformed gold line: {exc}", source=f"{path}:{n}",
-                                 fix="each line is {\"url\", \"line\", \"source\", \"incidents\": [...]}"
-                                 " as tests/data/incidents/README.md says") from exc
-    return out
+    def parse(d: dict) -> GoldArticle:
+        return GoldArticle(
+            url=d["url"], line=int(d["line"]), source=d["source"],
+            date_extracted=d.get("date_extracted") or "",
+            clusters=tuple(i["cluster"] for i in d["incidents"]), raw=d,
+        )
+
+    return list(gold_lines(path, parse, fix="each line is {\"url\", \"line\", \"source\", \"incidents\": [...]}"
+                                           " as tests/data/incidents/README.md says"))
 
 
 def load_documents(gold: list[GoldArticle], corpus: Path) -> dict[str, Document]:
