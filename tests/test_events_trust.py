@@ -101,6 +101,20 @@ def test_sources_are_actors_never_particles_or_verbs(pipe):
             assert e.source is None or e.source.text.lstrip("و") not in ("فتح", "بل", "التأكد"), e.source
 
 
+@pytest.mark.parametrize("text,trigger,source,target", [
+    # after a definite word only its adjectives follow: the next noun starts a new phrase
+    ("رفضت الحكومة الألمانية مطالب واشنطن بزيادة الإنفاق العسكري.", "رفضت", "الحكومة الألمانية", "مطالب واشنطن"),
+    ("التقى وزير الخارجية نظيره الروسي في موسكو.", "التقى", "وزير الخارجية", "نظيره الروسي"),
+    # a person's name after a title stays in the phrase
+    ("قال الرئيس الأمريكي دونالد ترامب إن بلاده ستفرض عقوبات على إيران.", "عقوبات",
+     "الرئيس الأمريكي دونالد ترامب", "إيران"),
+])
+def test_a_phrase_ends_after_a_definite_word(pipe, text, trigger, source, target):
+    e = next(x for x in events(pipe, text) if trigger in x.trigger.text)
+    assert e.source is not None and e.source.text == source
+    assert e.target is not None and e.target.text == target
+
+
 def test_passive_wounded_is_the_target(pipe):
     evs = [e for e in events(pipe, "وأصيب الجندي برصاصة خلال الاشتباكات مع المسلحين في الأنبار.")
            if e.type == "ASSAULT"]

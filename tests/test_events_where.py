@@ -44,6 +44,26 @@ def test_outlet_dateline_is_not_the_place(pipe):
     assert e.country == "US"  # from the actors (الأمريكي), not from the dateline
 
 
+def test_outlet_dateline_after_a_headline_is_not_the_place(pipe):
+    # the body starts after the headline and a blank line: the tag is still found there
+    a = analyse(pipe, "دبي، الإمارات العربية المتحدة (CNN)— أدانت قطر، الاثنين، إطلاق جماعة الحوثي "
+                      "لصواريخ صوب السعودية.", title="قطر تدين استهداف السعودية")
+    assert a.events
+    for e in a.events:
+        assert "CNN" not in place_text(e) and "دبي" not in place_text(e)
+
+
+def test_a_bare_capital_in_diplomacy_is_the_government_not_the_scene(pipe):
+    a = analyse(pipe, "اتفقت كل من بريطانيا وفرنسا وألمانيا على توسيع نطاق الاتفاق النووي ليشمل "
+                      "أنشطة طهران في المنطقة.")
+    e = event(a, "اتفقت")
+    assert "طهران" not in place_text(e) and e.country != "IR"
+    # a capital after في is the scene of a meeting
+    b = analyse(pipe, "التقى وزير الخارجية نظيره الروسي في موسكو.")
+    e = event(b, "التقى")
+    assert place_text(e) == "موسكو" and e.country == "RU"
+
+
 def test_a_place_inside_a_title_is_not_the_place(pipe):
     a = analyse(pipe, "أدان وزير الدولة لشؤون الخليج الهجوم على السفارة.")
     assert "الخليج" not in place_text(event(a, "أدان"))

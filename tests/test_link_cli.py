@@ -20,7 +20,7 @@ def test_geocode_json():
     out = json.loads(p.stdout)
     assert out["name"] == "وبغداد"
     best = out["best"]
-    assert (best["name_en"], best["country"], best["kind"]) == ("Baghdad", "IQ", "city")
+    assert (best["name_en"], best["country"], best["kind"]) == ("Baghdad", "IQ", "capital")
     assert best["geonames_id"] == 98182 and best["lat"] and best["lon"] and best["score"]
     assert out["candidates"][0] == best
 

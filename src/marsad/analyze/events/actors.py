@@ -126,6 +126,8 @@ def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads:
             break
         if _definite(v, last) and _definite(v, j) and not _adjective(v, j) and v.mention_at(j) is None:
             break  # المدرب الحكم: two phrases, not noun + adjective
+        if _ends_phrase(v, last, j):
+            break  # الحكومة الألمانية | مطالب واشنطن
         cur, nxt = v.mention_at(last), v.mention_at(j)
         if cur is not None and nxt is not None and nxt is not cur:
             break  # منظمة هيومن رايتس ووتش | تركيا: two names, two phrases
@@ -133,6 +135,27 @@ def np_at(v: SentenceView, k: int, *, stop_at: int | None = None, trigger_heads:
         j += 1
     cls, sector = _classify(v, first, last)
     return _with_mention(v, NP(first, last, quantified, cls, sector))
+
+
+# definite nouns a name may follow in apposition: العاصمة دمشق، الرئيس ترامب، حركة حماس
+_APPOSITION_HEADS = frozenset(normalize_for_match(w) for w in (
+    "عاصمه مدينه بلده قريه محافظه منطقه ولايه دوله مملكه جمهوريه اماره حركه جماعه تنظيم حزب "
+    "ميليشيا مليشيا رئيس ملك امير شيخ سلطان وزير نائب زعيم قائد سفير مبعوث مستشار مرشد امام "
+    "جنرال عقيد عميد لواء رائد نقيب مقدم دكتور سيد سيده مستشاره").split())
+
+
+def _ends_phrase(v: SentenceView, i: int, j: int) -> bool:
+    """Does a noun phrase end between word i and word j? After a definite word only its
+    definite adjectives follow in one phrase (الحكومة الألمانية | مطالب واشنطن، وزير
+    الخارجية | نظيره الروسي): the head of a genitive construct is never definite. A name
+    continues the phrase only as a person's name after a title (الرئيس الأمريكي دونالد
+    ترامب) or in apposition to a kind of place or group (العاصمة دمشق)."""
+    if not _definite(v, i) or _definite(v, j):
+        return False
+    men = v.mention_at(j)
+    if men is not None and (men is v.mention_at(i) or men.type == "PER"):
+        return False
+    return not (men is not None and v.base(i) in _APPOSITION_HEADS)
 
 
 _ADJ_WORDS = {"كبير", "كبري", "عام", "خاص", "خاصه", "اعلي", "جديد", "جديده", "سابق", "سابقه", "حاكم",
@@ -190,6 +213,8 @@ def np_before(v: SentenceView, i: int, *, trigger_heads: AbstractSet[int] = froz
             break
         if _definite(v, k) and _definite(v, k + 1) and not _adjective(v, k + 1):
             break  # المتظاهرون الإطارات: two phrases
+        if _ends_phrase(v, k, k + 1):
+            break  # الطائرات الحربية | دمشق
         first = k
         if v.raw(k).startswith("و") and k not in v.agent_at:
             break

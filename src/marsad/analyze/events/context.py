@@ -48,7 +48,9 @@ REGION_KINDS = frozenset({"province", "region", "territory", "district", "govern
 # closed by a bracketed tag and a dash (ingest cuts most; this catches the rest)
 # a headline opening with one to three words and a colon or «..»: its place tag
 _LABEL = re.compile(r"^\s*([^\s:.،]+(?:\s[^\s:.،]+){0,2})\s*(?::|\.\.)")
-_DATELINE = re.compile(r"^[^\n.()«»\"]{2,60}?\([^()\n]{1,30}\)\s*[-–—ـ]+")
+# matched at the body's start (``pattern.match(text, pos)``: no ``^``, which would only
+# match at the text's very start, and the blank line after the headline skipped)
+_DATELINE = re.compile(r"\s*[^\n.()«»\"]{2,60}?\([^()\n]{1,30}\)\s*[-–—ـ]+")
 
 
 class DocContext:

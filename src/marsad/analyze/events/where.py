@@ -8,8 +8,8 @@ The place is a LOC name in the trigger's clause, preferably after a locative pre
   where the reporter was;
 * a name inside a person's title: the complement of وزير، سفير، مبعوث، رئيس، شؤون … («وزير
   الدولة لشؤون الخليج», «سفير السعودية»);
-* a country or capital with no preposition before it: that is the state acting or acted on
-  (metonymy: «توصل واشنطن وأنقرة لاتفاق»), not the scene;
+* a country with no preposition before it, or a capital in an act between states: that is the
+  state acting or acted on (metonymy: «توصل واشنطن وأنقرة لاتفاق»), not the scene;
 * a part of the body («أصيب برصاصة في الصدر»): the chest, not a person or a town.
 
 The country, in order of evidence:
@@ -63,7 +63,7 @@ _BODY_PARTS = {norm(w) for w in (
     "الصدر الرأس الراس الرقبة البطن الظهر الساق القدم اليد الكتف الفخذ القلب الوجه العنق "
     "الحوض الذراع الركبة الصدغ").split()}
 _METONYM_KINDS = frozenset({"country"})
-_LOCAL_KINDS = frozenset({"city", "province", "governorate", "district", "town", "village"})
+_LOCAL_KINDS = frozenset({"city", "capital", "province", "governorate", "district", "town", "village"})
 _BEFORE_PENALTY = 2  # Arabic puts the locative after the verb: prefer a place that follows
 _PP_REACH = 2  # هجوم في فرنسا: a place this close after another trigger is that trigger's
 _SOURCE_WEIGHT = 2.0
@@ -166,8 +166,10 @@ def _location(ctx: DocContext, v: SentenceView, m: Match,
         if _located(v, idx[0], men):
             d -= 3
         else:
-            if ent is None or ent.local or ent.kind in _METONYM_KINDS:
-                continue  # an unlinked name or a bare country is no scene without في/ب
+            if ent is None or ent.local or ent.kind in _METONYM_KINDS \
+                    or (ent.kind == "capital" and m.pat.ptype in _BETWEEN_STATES):
+                continue  # an unlinked name or a bare country is no scene without في/ب, nor
+                # a bare capital in diplomacy («موسكو اتهمت لندن»: the government)
         if v.segment[idx[0]] != v.segment[m.first] or _attached_elsewhere(v, m, idx[0]):
             continue  # a place in another clause (حيث ..., كما ...) belongs to another event
         if idx[0] < m.first:

@@ -262,12 +262,13 @@ def _demote_name(kb: KnowledgeBase, eid: str, raw: str) -> None:
 def _load_places(kb: KnowledgeBase, d: Path) -> None:
     for gid, cc, lat, lon, pop, en, ar, aliases in _rows(d / "places.tsv", 8):
         p = int(pop or 0)
+        capital = kb.capitals.get(cc) == en  # a capital also stands for its government
         ent = Entity(
             id=f"gn:{gid}", type="LOC", name_ar=ar.lstrip("~"), name_en=en, country=cc,
-            lat=float(lat), lon=float(lon), geonames_id=int(gid), kind="city",
+            lat=float(lat), lon=float(lon), geonames_id=int(gid), kind="capital" if capital else "city",
         )
         prior = math.log10(p + 10) + CURATED_PLACE_BONUS
-        if kb.capitals.get(cc) == en:
+        if capital:
             prior += CAPITAL_BONUS
         kb.add(KBEntry(ent, prior, "place", p), _split(aliases))
         if ar.startswith("~"):

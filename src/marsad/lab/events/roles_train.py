@@ -41,7 +41,8 @@ from marsad.lab.events.field_eval import (
 )
 from marsad.model import Analysis
 
-TRAIN_SETS = "dev,train-snn,train-ant,train-snn2,train-ant2,train-ant_other,train-snn3,train-ant3"  # never the check sets (own-*)
+TRAIN_SETS = ("dev,train-snn,train-ant,train-snn2,train-ant2,train-ant_other,train-snn3,train-ant3,"
+              "train-snn4,train-ant4,train-ant_other2")  # never the check sets (own-*)
 
 
 @dataclass
