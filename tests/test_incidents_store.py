@@ -227,7 +227,7 @@ def test_an_older_database_migrates_and_is_fused_by_the_next_ingest(tmp_path) ->
            article("sabq", "2015-07-26", "نجران", date="2015-07-24")]
     _v5_database(db, old)
     with marsad.open(db) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 9
+        assert store.schema_version() == SCHEMA_VERSION >= 9
         assert store.count_incidents() == 0
         assert len(store.fetchall("SELECT doc_id FROM incident_pending")) == 2
         rep = marsad.ingest(store, [article("alyaum", "2015-07-26", "نجران", date="2015-07-24").document],

@@ -66,8 +66,19 @@ def cmd_incidents(args: argparse.Namespace) -> int:
     return 0
 
 
+def place_label(place_ar: str | None, place: str | None) -> str | None:
+    """The place as the text output names it: Arabic first (marsad is an Arabic tool) with
+    the English name beside it when both exist and differ, «الرياض (Riyadh)»; else
+    whichever exists (``place`` falls back to the Arabic name, and ``place_ar``, NULL in
+    rows fused before schema version 9, to ``place``)."""
+    if place_ar and place and place_ar != place:
+        return f"{place_ar} ({place})"
+    return place_ar or place or None
+
+
 def _print_incident(r: dict) -> None:
-    where = ", ".join(x for x in (r["place"], r["admin1"], r["country"]) if x)
+    place = place_label(r.get("place_ar"), r.get("place"))
+    where = ", ".join(x for x in (place, r["admin1"], r["country"]) if x)
     toll = f", {r['fatalities']} killed" if r["fatalities"] is not None else ""
     print(f"{r['id']}  {r['date']}  {r['type']}/{r['mode'] or '-'}  {where}{toll}")
     actors = " → ".join(x for x in (r["actor1"], r["actor2"]) if x)

@@ -96,8 +96,11 @@ class Store(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[Tx]:
-        """A write transaction, serialized against other writers of the same database."""
+    def transaction(self, *, touch: bool = True) -> AbstractContextManager[Tx]:
+        """A write transaction, serialized against other writers of the same database.
+        ``touch``: bump the write counter as it commits, which turns over the read caches
+        of servers on this database; False only for writes no page shows (the feed
+        watcher's own state)."""
 
     @abstractmethod
     def fetchall(self, sql: str, args: Iterable[Any] = ()) -> list[dict[str, Any]]:

@@ -222,10 +222,13 @@ class PostgresStore(SQLStore):
 
     # -- dialect hooks ---------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[_Tx]:
+    def transaction(self, *, touch: bool = True) -> Iterator[_Tx]:
         with self.pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield _Tx(conn)
+            tx = _Tx(conn)
+            yield tx
+            if touch:
+                self._touch(tx)
 
     @contextmanager
     def _migration_transaction(self) -> Iterator[_Tx]:

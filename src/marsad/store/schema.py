@@ -8,7 +8,7 @@ declared by each backend for version 1 (``_backend_ddl``) and run by the same mi
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # version 1: documents, entities, mentions, events, keywords (the first release)
 _V1 = [
@@ -289,4 +289,18 @@ _V9 = [
     "ALTER TABLE incident_reports ADD COLUMN text_start INTEGER",
 ]
 
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8, 9: _V9}
+# version 10: a write counter, one row that every write transaction of the store bumps
+# (:meth:`marsad.store.sql.SQLStore._touch`), so the web server's read caches, keyed by the
+# database generation (:func:`marsad.store.reads.facets.generation`), also turn over on
+# writes that add no document: an incidents rebuild, a story update, a deletion. A
+# primary-key read, unlike a MAX or a COUNT over the tables that change.
+_V10 = [
+    """CREATE TABLE IF NOT EXISTS write_counter (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n BIGINT NOT NULL
+    )""",
+    "INSERT INTO write_counter (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+]
+
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6, 7: _V7, 8: _V8, 9: _V9,
+                                    10: _V10}

@@ -70,8 +70,14 @@ class SQLStore(Store):
 
     def _migration_transaction(self) -> AbstractContextManager[Tx]:
         """The transaction migrations run in: the write transaction, unless a backend must
-        refresh what it knows of the schema after waiting for the lock (PostgreSQL)."""
-        return self.transaction()
+        refresh what it knows of the schema after waiting for the lock (PostgreSQL). (No
+        write-counter bump: before version 10 there is no counter to bump.)"""
+        return self.transaction(touch=False)
+
+    def _touch(self, tx: Tx) -> None:
+        """Count one more write (run by :meth:`transaction` as its body ends, under the
+        write lock): :func:`marsad.store.reads.facets.generation` reads the counter."""
+        tx.execute("UPDATE write_counter SET n = n + 1 WHERE id = 1")
 
     @abstractmethod
     def _has_meta(self, tx: Tx) -> bool: ...

@@ -81,10 +81,13 @@ class SQLiteStore(SQLStore):
 
     # -- dialect hooks ---------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[_Tx]:
+    def transaction(self, *, touch: bool = True) -> Iterator[_Tx]:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            yield _Tx(self.conn)
+            tx = _Tx(self.conn)
+            yield tx
+            if touch:
+                self._touch(tx)
 
     @contextmanager
     def _reading(self) -> Iterator[_Tx]:

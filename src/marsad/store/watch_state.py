@@ -38,7 +38,7 @@ def transaction(store: Any) -> Iterator[Execute]:
     tx = getattr(store, "transaction", None)
     if tx is None:
         raise StoreError(f"{type(store).__name__} cannot hold the watcher's state")
-    with tx() as t:
+    with tx(touch=False) as t:  # the watcher's bookkeeping: no page shows it
         yield t.execute
 
 

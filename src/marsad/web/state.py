@@ -267,7 +267,8 @@ class ServerState:
 
     # -- cache --------------------------------------------------------------------------
     def generation(self) -> Any:
-        """The database's generation, re-read at most once a second."""
+        """The database's generation (documents, writes: :func:`generation`), re-read at
+        most once a second, so another process's write shows within about a second."""
         now = time.monotonic()
         if now - self._gen[0] > 1.0:
             self._gen = (now, generation(self.reader()))
@@ -303,8 +304,9 @@ class ServerState:
             return {k: (len(b), b.bytes) for k, b in self._caches.items()}
 
     def meta(self) -> MetaTable:
-        """The small metadata of every document (see load_meta), per generation and
-        for at most ``cache_seconds`` (story clustering changes it without adding documents)."""
+        """The small metadata of every document (see load_meta), per generation (which
+        every write transaction moves, story clustering included) and for at most
+        ``cache_seconds``."""
         return self._per_generation("_meta", self._meta_lock, load_meta)
 
     def search_tables(self) -> SearchTables | None:
@@ -372,7 +374,7 @@ class ServerState:
 
     def warm(self, first_page: Callable[[], Any] | None = None) -> None:
         from marsad.store.reads.sources import list_sources, source_topics
-        from marsad.store.reads.stories import count_stories, list_stories
+        from marsad.store.reads.stories import list_stories, story_sizes
         from marsad.text.stem import stem
 
         steps = [
@@ -384,8 +386,10 @@ class ServerState:
             lambda: self.cached("stats", lambda: self.reader().stats()),
             lambda: self.cached("sources", lambda: list_sources(self.reader())),
             lambda: self.cached("source_topics", lambda: source_topics(self.reader())),
-            lambda: self.cached("stories_n", lambda: count_stories(self.reader())),
-            lambda: self.cached(("stories", 0), lambda: list_stories(self.reader(), limit=50, offset=0)),
+            # the stories page's first page, as it asks (stories of 2+ articles: pages/stories.py)
+            lambda: self.cached(("story_sizes", 2), lambda: story_sizes(self.reader(), min_articles=2)),
+            lambda: self.cached(("stories_page", 0, 2),
+                                lambda: list_stories(self.reader(), limit=50, offset=0, min_articles=2)),
         ]
         for step in steps:
             if self._closing.is_set():

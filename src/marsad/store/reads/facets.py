@@ -111,11 +111,16 @@ def search_facets(
     return out
 
 
-def generation(store: Store) -> tuple[Any, ...]:
-    """Changes whenever a document is added: the key under which read caches live.
-    (Only a count: it is answered from an index, where MAX of a column is a table scan.)"""
-    r = store.fetchall("SELECT COUNT(*) AS n FROM documents")[0]
-    return (int(r["n"]),)
+def generation(store: Store) -> tuple[int, int]:
+    """(documents, writes): the key under which read caches live. It changes whenever a
+    document is added or removed and on every write transaction of the store (the write
+    counter of schema version 10), so an incidents rebuild, a story update or a deletion
+    that adds no document turns the caches over too. One statement: the count is answered
+    from an index (MAX of a column would be a table scan), the counter by its key.
+    ``[0]`` is the number of documents (the health check and the memory bound read it)."""
+    r = store.fetchall("SELECT (SELECT COUNT(*) FROM documents) AS n, "
+                       "(SELECT n FROM write_counter WHERE id = 1) AS w")[0]
+    return (int(r["n"]), int(r["w"] or 0))
 
 
 # -- the metadata table -------------------------------------------------------------------------

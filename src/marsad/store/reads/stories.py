@@ -34,6 +34,17 @@ def count_stories(store: Store) -> int:
     )[0]["n"])
 
 
+def story_sizes(store: Store, *, min_articles: int) -> tuple[int, int]:
+    """(stories of at least ``min_articles`` articles, articles that stand alone: stories
+    of one), in one pass: what the stories page lists by default and what it leaves out."""
+    r = store.fetchall(
+        "SELECT COALESCE(SUM(CASE WHEN x.n >= ? THEN 1 ELSE 0 END), 0) AS listed, "
+        "COALESCE(SUM(CASE WHEN x.n = 1 THEN 1 ELSE 0 END), 0) AS singles FROM "
+        "(SELECT COUNT(*) AS n FROM documents WHERE story_id IS NOT NULL GROUP BY story_id) x",
+        [min_articles])[0]
+    return int(r["listed"]), int(r["singles"])
+
+
 def list_stories(store: Store, *, limit: int = 50, offset: int = 0, min_articles: int = 1,
                  since: str | None = None, terms: bool = False) -> list[dict[str, Any]]:
     """Stories (article clusters), latest activity first, the biggest first on the same
