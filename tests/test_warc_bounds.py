@@ -126,3 +126,21 @@ def test_next_member_skips_to_a_member_that_begins_a_record() -> None:
     junk = b"\x1f\x8b\x08 not a member " + gzip.compress(b"not a record") + b"\x00" * 70_000
     assert next_member(io.BytesIO(junk + record), block=1000) == record
     assert next_member(io.BytesIO(junk)) == b""
+
+
+def test_a_page_over_the_html_cap_is_refused_inside_a_warc_too(tmp_path: Path) -> None:
+    """A page is parsed into a tree of ~20 bytes per byte of markup, so pages have a lower
+    cap than other inputs (MAX_HTML_BYTES); a page inside a WARC is held to it like a page
+    read from a file, though the archive itself is under the general size cap."""
+    from marsad.ingest.paths import DEFAULT_MAX_BYTES
+    from marsad.ingest.readers import MAX_HTML_BYTES
+
+    assert MAX_HTML_BYTES < DEFAULT_MAX_BYTES
+    big = _page(1, b"<b>" + b"x" * (MAX_HTML_BYTES + 1) + b"</b>")
+    p = tmp_path / "big.warc"
+    p.write_bytes(_records([(0, _page(0)), (1, big), (2, _page(2))], gz=False))
+    assert p.stat().st_size < DEFAULT_MAX_BYTES
+    docs, errors = _read(p)
+    assert docs == ["https://news.example.org/a0", "https://news.example.org/a2"]
+    (origin, msg), = errors.items()
+    assert origin == f"{p}#record4" and "32.0 MB limit" in msg

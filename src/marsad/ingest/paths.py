@@ -27,7 +27,7 @@ from marsad.ingest.encoding import binary_kind
 from marsad.ingest.feeds import read_feed
 from marsad.ingest.formats import COMPRESSED, SUPPORTED, WHOLE_KINDS, kind_from_name, sniff
 from marsad.ingest.jsonl import read_jsonl
-from marsad.ingest.readers import read_html, read_json, read_txt
+from marsad.ingest.readers import MAX_HTML_BYTES, read_html, read_json, read_txt
 from marsad.ingest.result import ReadResult
 from marsad.ingest.streams import (
     SNIFF_BYTES,
@@ -42,9 +42,6 @@ from marsad.ingest.streams import (
 from marsad.ingest.warc import read_warc
 
 DEFAULT_MAX_BYTES = 100 * 2**20
-# a web page is parsed into a tree of ~20 bytes of memory per byte of markup (a 95 MB page
-# peaked at 1.9 GB), so pages have a lower cap: no news page comes near it
-MAX_HTML_BYTES = 32 * 2**20
 MAX_NESTING = 3  # archives inside archives inside archives
 SUPPORTED_FIX = f"marsad reads {SUPPORTED}"
 
