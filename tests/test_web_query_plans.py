@@ -82,5 +82,9 @@ def test_a_search_page_reads_by_index(web_db) -> None:
         ranked = rank_matches(s, q, meta)
         page_hits(s, q, ranked.ids[:20], ranked.ranks[:20], ranked.copies[:20])
 
-    # the metadata table is read whole, once per database generation, not per request
-    assert _scans(web_db["path"], run, setup=load_meta) == []
+    def tables(s):  # read whole, once per database generation, not per request: the
+        meta = load_meta(s)  # metadata table and the search's arrays (places by rowid)
+        rank_matches(s, q, meta)
+        return meta
+
+    assert _scans(web_db["path"], run, setup=tables) == []

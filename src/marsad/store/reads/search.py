@@ -9,8 +9,10 @@ same answer:
 - in SQL (window functions fold near-duplicate copies and count the total in the
   database): for a one-off caller that holds nothing in memory;
 - in memory, when the caller holds :class:`SearchTables` (the web server keeps them per
-  database generation): matches are read as (id, rank, tier) only, ordered and folded with
-  the metadata table, the ordered list cached per query so the next page is nearly free.
+  database generation): matches are read as (id, rank, tier) only, ordered and folded in
+  arrays by each document's place in the metadata table, the ordered list cached per query
+  so the next page is nearly free; the facets are counted in arrays too
+  (:mod:`marsad.store.reads.facet_arrays`).
 
 Both order alike (fewest known names missing, best rank, newest, id; without words:
 newest, then id), fold alike (the best copy of each duplicate group, counting the copies),
@@ -20,15 +22,21 @@ same snippet rule (:func:`page_hits`): the equivalence tests compare them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, TypeVar
+
+import numpy as np
 
 from marsad.errors import QueryError
 from marsad.store.base import SearchHit, SearchResults, Store
 from marsad.store.event_filters import _in, check_page
 from marsad.store.query import Query, parse_query
+from marsad.store.reads.facet_arrays import array_facets
 from marsad.store.reads.facets import (
     FacetIndex,
     MetaTable,
@@ -113,12 +121,17 @@ def _query_errors(store: Store, q: Query) -> Iterator[None]:
 
 
 def _facets(store: Store, q: Query, tables: SearchTables | None, ranked: Ranked | None) -> dict[str, Any]:
-    """Counts of every match (all copies): in SQL, or from the tables and the ranked list."""
+    """Counts of every match (all copies): in SQL, or from the tables and the ranked list
+    (as arrays; with event facets, or ids the tables lack, a document at a time)."""
     if tables is None or ranked is None:
         return search_facets(store, q)
-    out = meta_facets(ranked.matched, tables.meta)
     everything = not q.has_text and not q.filters
-    counts = index_facets(None if everything else ranked.matched, tables.facet_index(), q=q)
+    index = tables.facet_index()
+    fast = None if everything else array_facets(ranked.matched, tables.meta, index, q, places=ranked.places)
+    if fast is not None:
+        return name_entity_facet(store, fast)
+    out = meta_facets(ranked.matched, tables.meta)
+    counts = index_facets(None if everything else ranked.matched, index, q=q)
     out.update(name_entity_facet(store, counts))
     return out
 
@@ -182,32 +195,106 @@ class Ranked:
     ranks: tuple[float, ...]
     copies: tuple[int, ...]
     matched: tuple[str, ...]  # every matching id (for facets)
+    # each matched id's place in the metadata table's order (for the facet arrays)
+    places: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def rank_matches(store: Store, q: Query, meta: MetaTable, *, collapse: bool = True) -> Ranked:
+    """``q``'s matches ordered and folded in memory (:func:`order_and_collapse`). From a
+    SQLite file the matches are read as (rowid, rank, tier), numbers only, and placed by
+    the table's rowid array (:func:`_places_by_rowid`): a common word matches thousands of
+    articles, and reading each id as a string and looking it up took as long as the rest."""
     if not q.has_text and not q.filters:
-        rows = [(i, 0.0, 0) for i in meta]
-    else:
-        sql, args = ranked_match_sql(store, q)
-        rows = [(i, float(rank), int(tier)) for i, rank, tier in _row_tuples(store, sql, args)]
-    return order_and_collapse(rows, meta, has_text=q.has_text, collapse=collapse)
+        return order_and_collapse([(i, 0.0, 0) for i in meta], meta, has_text=False, collapse=collapse)
+    if callable(getattr(store, "fetch_tuples", None)):
+        ranked = _rank_by_rowid(store, q, meta, collapse=collapse)
+        if ranked is not None:
+            return ranked
+    sql, args = ranked_match_sql(store, q)
+    return order_and_collapse(_row_tuples(store, sql, args), meta, has_text=q.has_text, collapse=collapse)
 
 
-def _row_tuples(store: Store, sql: str, args: list[Any]) -> Iterator[tuple[Any, ...]]:
-    """Rows as plain tuples in SELECT order: straight from SQLite's cursor when the store
-    is a SQLite file (a common word matches thousands of articles, and a dict a row was a
-    third of the ranking's time), else from the store's rows."""
+def _row_tuples(store: Store, sql: str, args: list[Any]) -> Iterable[tuple[Any, ...]]:
+    """(id, rank, tier) rows as plain tuples: straight from SQLite's cursor when the store
+    is a SQLite file (SQLite gives the rank as a float, the tier as an int), else from the
+    store's rows, converted."""
     tuples = getattr(store, "fetch_tuples", None)
     if callable(tuples):
-        return iter(tuples(sql, args))
-    return (tuple(r.values()) for r in store.iter_rows(sql, args, batch=5000))
+        return tuples(sql, args)
+    return ((r["id"], float(r["rank"]), int(r["tier"])) for r in store.iter_rows(sql, args, batch=5000))
 
 
-def order_and_collapse(rows: list[tuple[str, float, int]], meta: MetaTable, *, has_text: bool,
+def _rank_by_rowid(store: Any, q: Query, meta: MetaTable, *, collapse: bool) -> Ranked | None:
+    """:func:`rank_matches` on a SQLite file, by rowid; None when a match is a document the
+    table does not hold (added since it was loaded): the caller then ranks by id."""
+    of_rowid = _places_by_rowid(store, meta)
+    sql, args = store.ranked_match_sql(q, cols="d.rowid AS id")
+    rows = store.fetch_tuples(sql, args)
+    n = len(rows)
+    if not n:
+        return Ranked((), (), (), (), np.empty(0, dtype=np.int64))
+    rowids = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
+    if int(rowids.min()) < 0 or int(rowids.max()) >= len(of_rowid):
+        return None
+    places = of_rowid[rowids]
+    if int(places.min()) < 0:
+        return None
+    return _fold(places, np.fromiter(map(itemgetter(1), rows), dtype=np.float64, count=n),
+                 np.fromiter(map(itemgetter(2), rows), dtype=np.int64, count=n), meta,
+                 has_text=q.has_text, collapse=collapse)
+
+
+def order_and_collapse(rows: Iterable[tuple[str, Any, Any]], meta: MetaTable, *, has_text: bool,
                        collapse: bool) -> Ranked:
     """Order like the store (fewest known names missing, best rank, then newest, then id;
     without text: newest, then id) and keep the first copy of each near-duplicate group,
-    counting the copies."""
+    counting the copies. ``rows``: (id, rank, tier) in the store's order. Ids the table
+    does not hold yet (a document added since it was loaded) take the plain rule a row at
+    a time; the others are placed and folded in arrays (:func:`_fold`)."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    n = len(rows)
+    if not n:
+        return Ranked((), (), (), (), np.empty(0, dtype=np.int64))
+    order = meta.order
+    last = len(order)
+    places = np.fromiter(map(order.get, map(itemgetter(0), rows), repeat(last)), dtype=np.int64, count=n)
+    if int(places.max()) >= last:
+        return _plain_order_and_collapse(rows, meta, has_text=has_text, collapse=collapse)
+    return _fold(places, np.fromiter(map(itemgetter(1), rows), dtype=np.float64, count=n),
+                 np.fromiter(map(itemgetter(2), rows), dtype=np.int64, count=n), meta,
+                 has_text=has_text, collapse=collapse)
+
+
+def _fold(places: np.ndarray, rank: np.ndarray, tier: np.ndarray, meta: MetaTable, *, has_text: bool,
+          collapse: bool) -> Ranked:
+    """Order and fold matches given as arrays: each match's place in ``meta.order``
+    (newest first, then id; every place known and distinct), rank and tier. One
+    ``lexsort`` by (tier, rank, place), and the copies of a group folded by the per-table
+    group codes (:func:`_by_place`): where a Python sort key and a fold loop a row were
+    most of the search's own time."""
+    perm = np.lexsort((places, rank, tier)) if has_text else np.argsort(places, kind="stable")
+    table = _by_place(meta)
+    at = places[perm]
+    matched = _pick(table.ids, at)
+    if not collapse:
+        return Ranked(matched, tuple(rank[perm].tolist()), (1,) * len(at), matched, at)
+    _, first, copies = np.unique(table.groups[at], return_index=True, return_counts=True)
+    shown = np.argsort(first, kind="stable")
+    firsts = first[shown]
+    return Ranked(_pick(matched, firsts), tuple(rank[perm][firsts].tolist()),
+                  tuple(copies[shown].tolist()), matched, at)
+
+
+def _pick(values: Sequence[str], at: np.ndarray) -> tuple[str, ...]:
+    """``values`` at the positions ``at``, as a tuple."""
+    if len(at) == 1:
+        return (values[int(at[0])],)
+    return tuple(itemgetter(*at.tolist())(values)) if len(at) else ()
+
+
+def _plain_order_and_collapse(rows: list[tuple[str, Any, Any]], meta: MetaTable, *, has_text: bool,
+                              collapse: bool) -> Ranked:
+    """:func:`order_and_collapse` a row at a time: for ids not in ``meta``."""
     order = meta.order
     last = len(order)
     if has_text:
@@ -221,9 +308,8 @@ def order_and_collapse(rows: list[tuple[str, float, int]], meta: MetaTable, *, h
     ids: list[str] = []
     ranks: list[float] = []
     copies: list[int] = []
-    get = meta.get
     for i, rank, _tier in rows:
-        m = get(i)
+        m = meta.get(i)
         g = (m.dup_group if m else None) or i
         k = first.get(g)
         if k is None:
@@ -234,6 +320,62 @@ def order_and_collapse(rows: list[tuple[str, float, int]], meta: MetaTable, *, h
         else:
             copies[k] += 1
     return Ranked(tuple(ids), tuple(ranks), tuple(copies), matched)
+
+
+# -- per-table arrays, kept while their metadata table (one database generation) lives -------
+@dataclass(frozen=True)
+class _ByPlace:
+    ids: list[str]  # each place's id
+    groups: np.ndarray  # each place's near-duplicate group (its own id when none) as a number
+
+
+_TABLES: dict[int, tuple[weakref.ref[MetaTable], _ByPlace]] = {}
+_ROWIDS: dict[int, tuple[weakref.ref[MetaTable], np.ndarray]] = {}
+
+
+def _kept(kept: dict[int, tuple[weakref.ref[MetaTable], T]], meta: MetaTable, build: Callable[[], T]) -> T:
+    """``build()`` once per table, dropped with it. Two threads may both build; either
+    answer is the same."""
+    held = kept.get(id(meta))
+    if held is not None and held[0]() is meta:
+        return held[1]
+    value = build()
+    key = id(meta)
+    kept[key] = (weakref.ref(meta, lambda _r: kept.pop(key, None)), value)
+    return value
+
+
+def _by_place(meta: MetaTable) -> _ByPlace:
+    """Each place's id and group, computed once per table, not looked up a match at a time."""
+    def build() -> _ByPlace:
+        ids = [""] * len(meta.order)
+        for i, at in meta.order.items():
+            ids[at] = i
+        number: dict[str, int] = {}
+        groups = np.fromiter((number.setdefault((m.dup_group if m is not None else None) or i, len(number))
+                              for i, m in zip(ids, map(meta.get, ids), strict=True)),
+                             dtype=np.int64, count=len(ids))
+        return _ByPlace(ids, groups)
+
+    return _kept(_TABLES, meta, build)
+
+
+def _places_by_rowid(store: Any, meta: MetaTable) -> np.ndarray:
+    """Each SQLite rowid's place in ``meta.order`` (-1: a document the table lacks; empty
+    when the rowids are too sparse for an array), read once per table (the full-text
+    index keys its rows by the documents' rowids)."""
+    def build() -> np.ndarray:
+        rows = store.fetch_tuples("SELECT rowid, id FROM documents")
+        top = max((r[0] for r in rows), default=0)
+        if top > 4 * len(rows) + 1024:  # sparse rowids (not SQLite's own numbering): by id
+            return np.empty(0, dtype=np.int64)
+        out = np.full(top + 1, -1, dtype=np.int64)
+        get = meta.order.get
+        for rowid, i in rows:
+            out[rowid] = get(i, -1)
+        return out
+
+    return _kept(_ROWIDS, meta, build)
 
 
 def undated_left_out(store: Store, q: Query, ranked: Ranked, meta: MetaTable, *,
