@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from marsad.text.normalize import normalize_for_match
 from marsad.text.places import is_place
@@ -412,7 +413,13 @@ def furniture_paragraphs(paragraphs: Sequence[str]) -> set[int]:
     """Indexes of paragraphs that are not the article, by the boilerplate rules above
     (ingest usually removed them already; a Document built by hand may still carry them):
     "read also" markers and the teaser headlines after them, share bars and footers, a
-    trailing run of related-story headlines, and site notices."""
+    trailing run of related-story headlines, and site notices. (Remembered for the last
+    few documents: the keywords and summary stages both ask, for the same paragraphs.)"""
+    return set(_furniture(tuple(paragraphs)))
+
+
+@lru_cache(maxsize=256)
+def _furniture(paragraphs: tuple[str, ...]) -> frozenset[int]:
     out: set[int] = set()
     in_block = False
     for i, p in enumerate(paragraphs):
@@ -428,4 +435,4 @@ def furniture_paragraphs(paragraphs: Sequence[str]) -> set[int]:
     kept = [i for i in range(len(paragraphs)) if i not in out]
     _, trailing = remove_trailing_teasers([paragraphs[i] for i in kept])
     out.update(kept[len(kept) - len(trailing):] if trailing else [])
-    return out
+    return frozenset(out)

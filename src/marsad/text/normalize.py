@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # zero-width and bidi controls: ZWSP, ZWNJ, ZWJ, LRM, RLM, ALM, LRE..RLO, LRI..PDI, BOM, soft hyphen
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
@@ -63,9 +64,28 @@ def remove_diacritics(text: str) -> str:
     return DIACRITICS.sub("", text)
 
 
+# any character that remove_invisible, fold_presentation_forms or remove_diacritics acts
+# on: most words have none, and one search then replaces their three substitutions
+_REMOVED_OR_FOLDED = re.compile(
+    "[" + _INVISIBLE.pattern[1:-1] + _PRESENTATION.pattern[1:-1] + DIACRITICS.pattern[1:-1] + "]")
+# words up to this length are normalized through a cache (a news run repeats its words:
+# ~25 types per 100 tokens); longer strings (lines, paragraphs) are not kept
+_CACHED_LENGTH = 24
+
+
 def normalize_for_match(text: str) -> str:
     """Canonical form for matching and search: no diacritics or tatweel, one alef, ى→ي,
     ة→ه, hamza seats folded (مسؤول = مسئول), Persian letters and all digits unified,
     Latin lower-cased."""
-    text = remove_diacritics(fold_presentation_forms(remove_invisible(text)))
+    if len(text) <= _CACHED_LENGTH:
+        return _normalize_word(text)
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    if _REMOVED_OR_FOLDED.search(text) is not None:
+        text = remove_diacritics(fold_presentation_forms(remove_invisible(text)))
     return text.translate(_CHAR_MAP).lower()
+
+
+_normalize_word = lru_cache(maxsize=200_000)(_normalize)

@@ -13,10 +13,12 @@ from marsad.model import Sentence, Token
 ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc"
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 # a word: letters (Arabic or other scripts) with diacritics/tatweel inside; a number with
-# decimal/thousands separators; or any single other non-space character.
+# decimal/thousands separators; or any single other non-space character. The word is
+# written as runs of letters and runs of marks (``(?:L+|M+)+``, not ``(?:L|M)+``): the same
+# longest run, matched a run at a time instead of a character at a time.
 _TOKEN = re.compile(
     rf"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b\u066c][0-9\u0660-\u0669\u06f0-\u06f9]+)*"
-    rf"|(?:[^\W\d_]|[{_MARKS}])+(?:['’][^\W\d_]+)?"
+    rf"|(?:[^\W\d_]+|[{_MARKS}]+)+(?:['’][^\W\d_]+)?"
     rf"|\S",
     re.UNICODE,
 )
@@ -30,6 +32,8 @@ _LATIN_ABBREV = {"mr", "mrs", "dr", "prof", "st", "no", "vs", "etc", "inc", "ltd
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Word, number and punctuation tokens of ``text`` (offsets shifted by ``offset``)."""
+    if not offset:
+        return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(text)]
     return [Token(m.start() + offset, m.end() + offset, m.group()) for m in _TOKEN.finditer(text)]
 
 

@@ -295,22 +295,49 @@ class EventCoder:
 
     def _is_sport_doc(self, tokens) -> bool:
         hits = words = 0
-        forms = self._sport_forms
+        memo = self._memo
         for t in tokens:
-            if not t.text[:1].isalnum():
-                continue
-            words += 1
-            if any(base in forms for base, _pre, _enc in analyses(norm(t.text))):
-                hits += 1
+            kind = memo.get(t.text)
+            if kind is None:
+                kind = self._token_kind(t.text)
+            if kind & 1:
+                words += 1
+                if kind & 2:
+                    hits += 1
         return hits >= self.SPORT_MIN and hits >= self.SPORT_DENSITY * words
 
     def _may_have_trigger(self, toks_slice) -> bool:
-        first = self._trigger_first
+        memo = self._memo
         for t in toks_slice:
-            for base, _pre, _enc in analyses(norm(t.text)):
-                if base in first:
-                    return True
+            kind = memo.get(t.text)
+            if kind is None:
+                kind = self._token_kind(t.text)
+            if kind & 4:
+                return True
         return False
+
+    @property
+    def _memo(self) -> dict[str, int]:
+        """Token text -> its :meth:`_token_kind` bits, remembered per coder (both answers
+        depend on the text alone and the lexicon's forms, fixed when the coder is built)."""
+        memo = self.__dict__.get("_token_kinds")
+        if memo is None or len(memo) > 200_000:
+            memo = self.__dict__["_token_kinds"] = {}
+        return memo
+
+    def _token_kind(self, text: str) -> int:
+        """1: a word (counted by :meth:`_is_sport_doc`); 2: a word with a reading that is a
+        sport cue; 4: a reading that can begin a trigger (:meth:`_may_have_trigger`)."""
+        readings = analyses(norm(text))
+        kind = 0
+        if text[:1].isalnum():
+            kind = 1
+            if any(base in self._sport_forms for base, _pre, _enc in readings):
+                kind |= 2
+        if any(base in self._trigger_first for base, _pre, _enc in readings):
+            kind |= 4
+        self._memo[text] = kind
+        return kind
 
     def sentence_view(self, ctx: DocContext, analysis: Analysis, si: int, toks_slice) -> SentenceView:
         toks = make_tokens([(t.start, t.end, t.text) for t in toks_slice])

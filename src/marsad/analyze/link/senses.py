@@ -33,6 +33,7 @@ club name is never linked. Unambiguous names («ريال مدريد», «ناد�
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -179,6 +180,11 @@ class SportsContext:
         self.words = words
         self.keys = [key(t.text) for t in words]
         self.bounds = sorted((s.start, s.end) for s in sentences) or [(0, len(text))]
+        b = self.bounds
+        # sentences do not overlap (segment.py): then a bisection finds the one holding a
+        # position; otherwise (bounds made by hand) the first in order that holds it
+        disjoint = all(b[i][1] <= b[i + 1][0] for i in range(len(b) - 1))
+        self._starts = [s for s, _ in b] if disjoint else None
         cues = [i for i, k in enumerate(self.keys) if k in SPORTS_CUES]
         self.article = len(cues) >= SPORTS_ARTICLE_CUES
         self.cue_sentences = {self._sentence(words[i].start) for i in cues}
@@ -186,6 +192,10 @@ class SportsContext:
                                if k in RESULT_VERBS}
 
     def _sentence(self, pos: int) -> int:
+        """Index of the first sentence (in ``bounds`` order) that holds ``pos``, or -1."""
+        if self._starts is not None:
+            i = bisect_right(self._starts, pos) - 1
+            return i if i >= 0 and pos < self.bounds[i][1] else -1
         for i, (s, e) in enumerate(self.bounds):
             if s <= pos < e:
                 return i

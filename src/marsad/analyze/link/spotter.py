@@ -144,7 +144,8 @@ def spot_clubs(text: str, tokens: list[Token], kb: KnowledgeBase, sports) -> lis
     keys = [key(t.text) for t in words]
     out: list[Spot] = []
     for i, k0 in enumerate(keys):
-        if not sports.supports(words[i].start) or not sports.club_slot(words[i].start):
+        # a match side's slot is a football context (club_slot implies supports): one test
+        if not sports.club_slot(words[i].start):
             continue
         forms = [(k0, 0)] + (list(_first_word_variants(k0)) if is_arabic(k0) else [])
         found: Spot | None = None

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from operator import is_not
 from typing import TypeGuard, cast
 
 import numpy as np
 
-from marsad.analyze.ner.features import FeatureExtractor
+from marsad.analyze.ner.features import KB_COARSE, FeatureExtractor
 from marsad.analyze.ner.neural import LABELS, chain_marginals
 
 # filter(_known, ...): leave out the Nones (a row may be 0). A C-level partial, not a def,
@@ -127,10 +128,110 @@ class NumpyCrf:
 
     def emissions(self, sents: Sequence[Sequence[str]], contexts=None) -> list[np.ndarray]:
         """Per sentence (n, labels) state scores: what crfsuite sums over the features of
-        :meth:`FeatureExtractor.sentence`."""
+        :meth:`FeatureExtractor.sentence`.
+
+        The score rows of each token (its type's, its neighbours' from their slots, its
+        position features') are laid out for the whole batch as columns of one integer
+        matrix (-1: no such feature), built with numpy and dict lookups instead of a loop
+        over tokens and feature strings; read row by row, they are the rows
+        :meth:`_emissions_per_token` lists, in the same order, so ``np.add.reduceat`` sums
+        the same numbers in the same order (the same float32 results, bit for bit)."""
         ext = self.extractor
         if len(self._base) > MAX_TYPES:
             self._reset_table()
+        if ext.memory is not None or KB_COARSE or (ext.context is not None and contexts is None):
+            return self._emissions_per_token(sents, contexts)
+        lens = [len(s) for s in sents]
+        tokens = [t for s in sents for t in s]
+        if not tokens:
+            return [np.zeros((0, len(LABELS)))] * len(sents)
+        base_of = self._base
+        # a new type gets its rows now (so a repeat later in the batch finds them)
+        bases = np.array([b if (b := base_of.get(t)) is not None else self._type_rows(t)
+                          for t in tokens], dtype=np.int64)
+        n_tok = len(tokens)
+        size = np.repeat(np.asarray(lens, dtype=np.int64), lens)  # its sentence's length
+        pos = np.arange(n_tok) - np.repeat(np.cumsum(lens) - lens, lens)  # index within it
+        at = np.arange(n_tok)
+        cols = [bases]
+        for slot, o in enumerate(ext._offsets):
+            inside = (pos + o >= 0) & (pos + o < size)
+            cols.append(np.where(inside, bases[np.clip(at + o, 0, n_tok - 1)] + 1 + slot, -1))
+        cols += self._position_columns(sents, tokens, pos, size, contexts)
+        grid = np.stack(cols, axis=1)
+        present = grid >= 0
+        rows = grid[present]  # row-major: token by token, each token's rows in column order
+        starts = np.concatenate([[0], np.cumsum(present.sum(axis=1))[:-1]])
+        self._fill_rows()
+        em = np.add.reduceat(self._table[rows], starts, axis=0)
+        return np.split(em, np.cumsum(lens)[:-1])
+
+    def _position_columns(self, sents: Sequence[Sequence[str]], tokens: list[str],
+                          pos: np.ndarray, size: np.ndarray, contexts) -> list[np.ndarray]:
+        """The rows of :meth:`FeatureExtractor.position_features`, one column per feature
+        in the order it lists them (-1 where a token has none, or the model does not know
+        it): phrase tags, the ±window neighbours' tags or the sentence edge, contextual
+        clusters, word bigrams."""
+        ext = self.extractor
+        get = self.attr.get
+        type_key = ext._type
+        keys_of: dict[str, str] = {}
+        keys = [keys_of[t] if t in keys_of else keys_of.setdefault(t, type_key(t)[2])
+                for t in tokens]
+        gaz: list[str] = []
+        kbt: list[str] | None = [] if ext.kbg is not None else None
+        pos0 = 0
+        for s in sents:
+            n = len(s)
+            if n:
+                gaz += ext.gaz_tags(keys[pos0 : pos0 + n])
+                if kbt is not None:
+                    kbt += ext.kb_tags(keys[pos0 : pos0 + n])
+            pos0 += n
+
+        def ids(prefix: str, tags: list[str]) -> np.ndarray:
+            return np.array([get(prefix + g, -1) if g else -1 for g in tags], dtype=np.int64)
+
+        cols = [ids("G=", gaz)]
+        if kbt is not None:
+            cols.append(ids("K=", kbt))
+        for o in ext._offsets:
+            inside = (pos + o >= 0) & (pos + o < size)
+            if o == 1 or o == -1:
+                for prefix, tags in ((f"{o}G=", gaz), (f"{o}K=", kbt)):
+                    if tags is None:
+                        continue
+                    shifted = tags[1:] + [""] if o == 1 else [""] + tags[:-1]
+                    cols.append(np.where(inside, ids(prefix, shifted), -1))
+            cols.append(np.where(inside, -1, get(f"{o}BOS" if o < 0 else f"{o}EOS", -1)))
+        if ext.context is not None:
+            lc = np.concatenate([np.asarray(c).reshape(len(s), -1)
+                                 for s, c in zip(sents, contexts) if len(s)])
+            for g in range(lc.shape[1]):
+                cols.append(self._cluster_rows(g, int(lc[:, g].max(initial=0)))[lc[:, g]])
+        pairs = [a + "|" + b for a, b in pairwise(keys)]
+        before = np.array([-1] + [get("wb=" + p, -1) for p in pairs], dtype=np.int64)
+        after = np.array([get("wa=" + p, -1) for p in pairs] + [-1], dtype=np.int64)
+        cols.append(np.where(pos > 0, before, -1))
+        cols.append(np.where(pos + 1 < size, after, -1))
+        return cols
+
+    def _cluster_rows(self, g: int, top: int) -> np.ndarray:
+        """Row of feature ``lc{g}={c}`` for every cluster id c up to at least ``top``."""
+        tables = self.__dict__.setdefault("_lc_rows", {})
+        t = tables.get(g)
+        if t is None or len(t) <= top:
+            get = self.attr.get
+            t = tables[g] = np.array([get(f"lc{g}={c}", -1) for c in range(max(top + 1, 1024))],
+                                     dtype=np.int64)
+        return t
+
+    def _emissions_per_token(self, sents: Sequence[Sequence[str]], contexts=None
+                             ) -> list[np.ndarray]:
+        """:meth:`emissions` a token at a time, from the feature strings of
+        :meth:`FeatureExtractor.position_features` (any feature settings; the tests hold
+        the fast path to it)."""
+        ext = self.extractor
         base_of, get = self._base, self.attr.get
         slots = list(enumerate(ext._offsets))  # (slot, offset): ext.neighbour_slots, inlined
         rows: list[int] = []

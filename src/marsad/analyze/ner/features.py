@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from marsad.analyze.ner.clusters import token_key
-from marsad.analyze.ner.gazetteer import Gazetteer
+from marsad.analyze.ner.gazetteer import Gazetteer, span_tags
 from marsad.text.normalize import remove_invisible
 from marsad.text.stem import strip_prefixes, strip_suffixes
 
@@ -105,11 +105,11 @@ class FeatureExtractor:
         self._type = lru_cache(maxsize=300_000)(self._type_features)
         self._shift = lru_cache(maxsize=300_000)(self._shifted)
         self._offsets = [o for o in range(-settings.window, settings.window + 1) if o]
-        self._gaz_memo: dict[tuple[str, ...], list[str]] = {}
+        self._gaz_memo: dict[tuple[str, ...], tuple[list, list[str]]] = {}
 
     def _type_features(self, tok: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple]:
         """(own features, context features without offset, key, (prefix, stem, shape, cue
-        names)) of one word type."""
+        names, knowledge-base cue names)) of one word type."""
         key = token_key(tok)
         pre, rest, suf = segment(key)
         cl = self.clusters
@@ -140,11 +140,13 @@ class FeatureExtractor:
                     own.append(f"f{k}=" + rest[:k])
         elif shp != "ar":
             ctx.append("sh=" + shp)
+        # each list of names below is built once and goes into both tuples
         if self.clusters is not None:
             c = self.clusters.get(key)
             if c is not None:
-                own += [f"c{i}=" + x for i, x in enumerate(c)]
-                ctx += [f"c{i}=" + x for i, x in enumerate(c)]
+                names = [f"c{i}=" + x for i, x in enumerate(c)]
+                own += names
+                ctx += names
             else:
                 own.append("c=none")
             if rest != key:
@@ -152,19 +154,22 @@ class FeatureExtractor:
                 if cs is None and not pre.endswith("ال") and len(pre) < 3:
                     cs = self.clusters.get("ال" + rest)
                 if cs is not None:
-                    own += [f"sc{i}=" + x for i, x in enumerate(cs)]
-                    ctx += [f"sc{i}=" + x for i, x in enumerate(cs)]
+                    names = [f"sc{i}=" + x for i, x in enumerate(cs)]
+                    own += names
+                    ctx += names
         cues: list[str] = []
         if self.gaz is not None:
             cues = self.gaz.word_cues(key)
-            for name in cues:
-                own.append("g=" + name)
-                ctx.append("g=" + name)
+            names = ["g=" + name for name in cues]
+            own += names
+            ctx += names
+        kb_cues: list[str] = []
         if self.kbg is not None:
-            for name in self.kbg.word_cues(key):
-                own.append("k=" + name)
-                ctx.append("k=" + name)
-        return tuple(own), tuple(ctx), key, (pre, rest, shp, tuple(cues))
+            kb_cues = self.kbg.word_cues(key)
+            names = ["k=" + name for name in kb_cues]
+            own += names
+            ctx += names
+        return tuple(own), tuple(ctx), key, (pre, rest, shp, tuple(cues), tuple(kb_cues))
 
     def _shifted(self, tok: str) -> tuple[tuple[str, ...], ...]:
         """The context features of a type as seen from each offset -w..-1, 1..w."""
@@ -177,16 +182,27 @@ class FeatureExtractor:
 
     def gaz_tags(self, keys: Sequence[str]) -> list[str]:
         """Multi-word gazetteer tags of a sentence (memoized for the last few sentences,
-        which the neural encoder asks for again)."""
+        which the neural encoder, the CRF and the overrides ask for again)."""
         if self.gaz is None:
             return [""] * len(keys)
+        return self._gaz_match(keys)[1]
+
+    def gaz_spans(self, keys: Sequence[str]) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """The phrase matches behind :meth:`gaz_tags` (:meth:`Gazetteer.match_spans`)."""
+        if self.gaz is None:
+            return []
+        return self._gaz_match(keys)[0]
+
+    def _gaz_match(self, keys: Sequence[str]) -> tuple[list, list[str]]:
+        assert self.gaz is not None
         k = tuple(keys)
-        tags = self._gaz_memo.get(k)
-        if tags is None:
+        got = self._gaz_memo.get(k)
+        if got is None:
             if len(self._gaz_memo) > 512:
                 self._gaz_memo.clear()
-            tags = self._gaz_memo[k] = self.gaz.match(keys)
-        return tags
+            spans = self.gaz.match_spans(keys)
+            got = self._gaz_memo[k] = (spans, span_tags(spans, len(keys)))
+        return got
 
     def kb_tags(self, keys: Sequence[str]) -> list[str]:
         """Knowledge-base alias tags of a sentence (``B-ORG.party``; "" outside)."""

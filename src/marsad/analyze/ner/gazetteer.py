@@ -162,12 +162,17 @@ class Gazetteer:
 
     def match(self, keys: Sequence[str]) -> list[str]:
         """BIO tags of the longest phrase matches over a sentence of keys ("" outside)."""
-        tags = [""] * len(keys)
-        for a, b, typ, _ in self.match_spans(keys):
-            tags[a] = "B-" + typ
-            for j in range(a + 1, b):
-                tags[j] = "I-" + typ
-        return tags
+        return span_tags(self.match_spans(keys), len(keys))
+
+
+def span_tags(spans: Sequence[tuple[int, int, str, tuple[str, ...]]], n: int) -> list[str]:
+    """BIO tags of ``n`` keys from their phrase matches (:meth:`Gazetteer.match_spans`)."""
+    tags = [""] * n
+    for a, b, typ, _ in spans:
+        tags[a] = "B-" + typ
+        for j in range(a + 1, b):
+            tags[j] = "I-" + typ
+    return tags
 
 
 def load_gazetteer(resources: Path = RESOURCES) -> Gazetteer:

@@ -101,7 +101,7 @@ class Encoder:
 
     def _encode_type(self, tok: str):
         """(key, vec row, stem vec row, train-word id, char ids, type-level binary cues)."""
-        _, _, key, (pre, rest, shp, cues) = self.extractor._type(tok)
+        _, _, key, (pre, rest, shp, cues, kb_cues) = self.extractor._type(tok)
         v = self.vec_index.get(key, -1)
         s = self.vec_index.get(rest, -1) if rest != key else v
         if s < 0 and rest != key:
@@ -119,9 +119,8 @@ class Encoder:
         if s < 0:
             d[index["stem_unk"]] = 1
         names = ["g=" + n for n in cues]
-        kbg = self.extractor.kbg
-        if self._kb_inputs and kbg is not None:  # _kb_inputs implies a gazetteer
-            names += ["k=" + n for n in kbg.word_cues(key)]
+        if self._kb_inputs:  # the extractor's knowledge-base cues (it has a KB gazetteer)
+            names += ["k=" + n for n in kb_cues]
         for name in names:
             col = index.get(name)
             if col is not None:
@@ -132,16 +131,22 @@ class Encoder:
         return self.encode_many([tokens])
 
     def encode_many(self, sents: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
-        """The inputs of the sentences' tokens, concatenated: each array is built once for
-        the whole batch (per sentence, only the phrase matches are looked up)."""
-        types = [self._type(t) for s in sents for t in s]
-        if not types:
+        """The inputs of the sentences' tokens, concatenated: each array is built once per
+        word type of the batch and spread to its tokens by one numpy gather (a batch of
+        64 articles has ~4 tokens per type); per sentence, only the phrase matches are
+        looked up."""
+        index: dict[str, int] = {}
+        inv = [index.setdefault(t, len(index)) for s in sents for t in s]
+        if not inv:
             return {"vec": np.zeros(0, np.int64), "svec": np.zeros(0, np.int64),
                     "wid": np.zeros(0, np.int64), "chars": np.zeros((0, MAX_CHARS), np.int64),
                     "disc": np.zeros((0, len(self.disc)), np.float32)}
-        disc = np.array([t[5] for t in types])  # np.array: 3x less overhead than np.stack
-        keys = [t[0] for t in types]
-        index = self.disc_index
+        types = [self._type(t) for t in index]
+        ix = np.array(inv, dtype=np.int64)
+        disc = np.array([t[5] for t in types])[ix]  # a fresh (N, D) array: set per token below
+        type_keys = [t[0] for t in types]
+        keys = [type_keys[i] for i in inv]
+        index_of = self.disc_index
         gaz = self.extractor.gaz is not None
         pos = 0
         for s in sents:
@@ -151,19 +156,19 @@ class Encoder:
             skeys = keys[pos : pos + n]
             if gaz:
                 for i, tag in enumerate(self.extractor.gaz_tags(skeys)):
-                    j = index.get("G=" + tag) if tag else None
+                    j = index_of.get("G=" + tag) if tag else None
                     if j is not None:
                         disc[pos + i, j] = 1
             if self._kb_inputs:
                 for i, tag in enumerate(self.extractor.kb_tags(skeys)):
-                    j = index.get("K=" + tag.split(".")[0]) if tag else None
+                    j = index_of.get("K=" + tag.split(".")[0]) if tag else None
                     if j is not None:
                         disc[pos + i, j] = 1
             pos += n
-        return {"vec": np.array([t[1] for t in types], dtype=np.int64),
-                "svec": np.array([t[2] for t in types], dtype=np.int64),
-                "wid": np.array([t[3] for t in types], dtype=np.int64),
-                "chars": np.array([t[4] for t in types]), "disc": disc}
+        return {"vec": np.array([t[1] for t in types], dtype=np.int64)[ix],
+                "svec": np.array([t[2] for t in types], dtype=np.int64)[ix],
+                "wid": np.array([t[3] for t in types], dtype=np.int64)[ix],
+                "chars": np.array([t[4] for t in types])[ix], "disc": disc}
 
 
 class NeuralTagger:
@@ -209,23 +214,25 @@ class NeuralTagger:
         cache = self._type_proj
         if len(cache) > 200_000:
             cache.clear()
-        # rows are collected in ``got``: another thread may clear the shared cache meanwhile
-        got: dict[str, np.ndarray] = {}
-        missing: dict[str, int] = {}
+        # one row per word type of the batch (``index``, in order of first occurrence),
+        # gathered to the tokens at the end; rows are collected here, not read back from
+        # the shared cache, which another thread may clear meanwhile
+        index: dict[str, int] = {}
+        first: list[int] = []
         for i, t in enumerate(tokens):
-            if t in got or t in missing:
-                continue
-            row = cache.get(t)
-            if row is None:
-                missing[t] = i
-            else:
-                got[t] = row
+            if t not in index:
+                index[t] = len(first)
+                first.append(i)
+        rows: list[np.ndarray | None] = [cache.get(t) for t in index]
+        missing = [u for u, row in enumerate(rows) if row is None]
         if missing:
-            idx = np.fromiter(missing.values(), dtype=np.int64, count=len(missing))
-            for t, row in zip(missing, self._type_part({k: cat[k][idx] for k in
-                                                        ("vec", "svec", "wid", "chars")})):
-                got[t] = cache[t] = row
-        x = np.array([got[t] for t in tokens]) + cat["disc"] @ self._in_w_disc + w["in_b"]
+            idx = np.array([first[u] for u in missing], dtype=np.int64)
+            new = self._type_part({k: cat[k][idx] for k in ("vec", "svec", "wid", "chars")})
+            names = list(index)
+            for u, row in zip(missing, new):
+                rows[u] = cache[names[u]] = row
+        ix = np.array([index[t] for t in tokens], dtype=np.int64)
+        x = np.array(rows)[ix] + cat["disc"] @ self._in_w_disc + w["in_b"]
         return np.maximum(x, 0)
 
     def _type_part(self, cat: dict[str, np.ndarray]) -> np.ndarray:

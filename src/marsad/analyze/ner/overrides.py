@@ -21,9 +21,11 @@ from marsad.analyze.ner.scorer import spans_from_bio
 _TYPE = {"ORG": "ORG", "PER": "PERS", "CLUB": "ORG", "CO": "ORG"}
 
 
-def override_spans(gaz: Gazetteer, keys: Sequence[str], blocked: frozenset[str] = frozenset()):
-    """(start, end, CoNLL type, entry text) of the multi-word list entries in a sentence."""
-    for a, b, typ, entry in gaz.match_spans(keys):
+def override_spans(gaz: Gazetteer, keys: Sequence[str], blocked: frozenset[str] = frozenset(),
+                   matched: Sequence[tuple[int, int, str, tuple[str, ...]]] | None = None):
+    """(start, end, CoNLL type, entry text) of the multi-word list entries in a sentence;
+    ``matched``: ``gaz.match_spans(keys)`` when the caller has it already."""
+    for a, b, typ, entry in (gaz.match_spans(keys) if matched is None else matched):
         if typ in _TYPE and b - a >= 2 and " ".join(entry) not in blocked:
             yield a, b, _TYPE[typ], " ".join(entry)
 

@@ -104,7 +104,8 @@ class NerModel:
             labels = join_construct_heads(
                 labels, [not t[3][0].endswith("ال") and "ORGW" in t[3][3] for t in types],
                 [t[3][0] for t in types])
-        spans = list(override_spans(self.extractor.gaz, keys, self.blocked))
+        spans = list(override_spans(self.extractor.gaz, keys, self.blocked,
+                                    self.extractor.gaz_spans(keys)))
         if not spans:
             return labels
         new = apply_overrides(labels, spans)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -73,18 +74,28 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
     if docs and pipe.names:
         pipe(docs[0])
         pipe.timings.clear()
+        pipe.cpu_timings.clear()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with marsad.open(db) as store:
             report = marsad.ingest(store, docs, pipeline=pipe, total=len(docs))
-        dt = time.perf_counter() - t0
+        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         size = db.stat().st_size / 2**20
     print(f"bench ingest: {len(docs)} articles, stages: {', '.join(pipe.names) or 'none'} "
           f"(registered: {', '.join(registered())})")
     print(f"  {report.new} new, {report.known} known, {report.failed} failed")
     print(f"  {format_rate(len(docs), dt, 'articles') or 'no articles'} ({dt:.2f} s), "
           f"peak RSS {peak_rss_mb():.0f} MB, database {size:.1f} MB")
+    # CPU time is what the machine's load does not inflate (other jobs share the cores)
+    if docs and cpu > 0:
+        print(f"  {len(docs) / cpu:.1f} articles per CPU-second ({cpu:.2f} CPU s, "
+              f"load average {os.getloadavg()[0]:.1f})")
+    staged = sum(pipe.cpu_timings.values())
+    if docs and staged:
+        print(f"  analysis stages: {len(docs) / staged:.1f} articles per CPU-second")
     for name, t in pipe.timings.items():
-        print(f"  stage {name}: {format_rate(len(docs), t, 'articles') or 'not timed'}")
+        c = pipe.cpu_timings.get(name, 0.0)
+        per = f", {1000 * c / len(docs):.2f} CPU ms/article" if docs else ""
+        print(f"  stage {name}: {format_rate(len(docs), t, 'articles') or 'not timed'}{per}")
     return 0
