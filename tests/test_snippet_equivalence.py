@@ -122,3 +122,62 @@ def test_saudinewsnet_articles_match_the_plain_rule() -> None:
                 wanted = set(stems(" ".join(rng.sample(pick, min(3, len(pick))))))
                 same(text[:3000], wanted)
                 same(text, wanted)
+
+
+def _demo_texts() -> list[str]:
+    from importlib.resources import files
+
+    path = files("marsad") / "resources" / "demo" / "articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r.get("text") or "" for r in rows]
+
+
+def test_demo_articles_match_the_plain_rule() -> None:
+    """The packaged demo articles, alone and run together into long texts (hits far apart,
+    past the head, in separate islands), with words of their own and of other articles."""
+    texts = _demo_texts()
+    assert len(texts) >= 10
+    rng = random.Random(5)
+    joined = [" ".join(texts[i:i + 6]) for i in range(0, len(texts), 6)]
+    for k, text in enumerate([*texts, *joined]):
+        own = [w for w in words(text) if w[0].isalpha()]
+        other = [w for w in words(texts[(k + 1) % len(texts)]) if w[0].isalpha()]
+        for pick in (own, other, own + other):
+            wanted = set(stems(" ".join(rng.sample(pick, min(3, len(pick))))))
+            for width in (32, 8, 3):
+                same(text, wanted, width)
+        same(text, set())
+
+
+def test_sparse_hits_in_long_texts_match_the_plain_rule() -> None:
+    """Hits a few, or many, tokens apart in long texts of short and long words, so that
+    some are read in islands of their own and some are reached by reading on."""
+    rng = random.Random(8)
+    short = ["في", "من", "و", "،", ".", "قال", "عن"]
+    long = ["المستشفيات", "والمفاوضات", "https://example.com/a/b/c/d/e/f", "الاستثنائية", "2026-01-02"]
+    for _ in range(200):
+        filler = short if rng.random() < 0.5 else short + long
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            parts += [rng.choice(filler) for _ in range(rng.choice([0, 1, 5, 20, 33, 34, 35, 60, 300]))]
+            parts.append(rng.choice(["سوريا", "بسوريا", "حلب", "وحلب،"]))
+        parts += [rng.choice(filler) for _ in range(rng.randint(0, 40))]
+        text = " ".join(parts)
+        for wanted in ({"سوري"}, {"حلب"}, {"سوري", "حلب"}):
+            same(text, wanted, width=rng.choice([3, 8, 32]))
+
+
+def test_far_apart_hits_are_found_without_reading_between_them() -> None:
+    """Two hits thousands of tokens apart: the tokens between them are not all read (the
+    spans :func:`snippet._islands` returns are far fewer than the text's tokens), and the
+    snippet is still the plain rule's."""
+    text = "سوريا " + "خبر عادي عن الطقس " * 800 + "سوريا وحلب " + "خبر آخر " * 10
+    wanted = {"سوري", "حلب"}
+    matches = [(m.start(1), m.end(1)) for m in fast._stem_finder(frozenset(wanted)).finditer(text)]
+    spans, candidates, n = fast._islands(text, matches, 32)
+    assert len(spans) < len(tokenize(text)) // 10
+    assert n > len(spans)
+    assert [text[spans[i][0]:spans[i][1]] for i in candidates] == ["سوريا", "سوريا", "وحلب"]
+    same(text, wanted)
+    same(text, {"حلب"}, 3)
+    same(text[:fast._HEAD], {"حلب"})

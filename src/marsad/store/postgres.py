@@ -316,7 +316,10 @@ class PostgresStore(SQLStore):
             args,
         )
 
-    def _text_match(self, q: Query) -> tuple[str, str, str, list[Any]]:
+    def _index_cols(self, cols: str) -> str | None:
+        return "f.id AS id" if cols == "d.id AS id" else None
+
+    def _text_match(self, q: Query, *, documents: bool = True) -> tuple[str, str, str, list[Any]]:
         expr, args = _tsquery(q)
         phrases = [" ".join(t.stems).lower() for g in q.groups for t in g]
         with self._reading() as tx:
@@ -329,8 +332,9 @@ class PostgresStore(SQLStore):
                     "WHERE tsv @@ phraseto_tsquery('simple', ?)", (p,))[0]["n"])
                 idf.append(max(math.log((n - hits + 0.5) / (hits + 0.5)), 1e-6))
         avgdl = tokens / n if n else 1.0
+        join = " JOIN documents d ON d.id = f.id" if documents else ""
         return (
-            "documents_fts f JOIN documents d ON d.id = f.id CROSS JOIN "
+            f"documents_fts f{join} CROSS JOIN "
             f"(SELECT {expr} AS q, ?::text[] AS phrases, ?::float8[] AS idf, ?::float8 AS avgdl) AS tq "
             + _BM25,
             "f.tsv @@ tq.q",

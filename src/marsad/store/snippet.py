@@ -9,6 +9,12 @@ tokens the plain rule (``stem(token) in wanted``) finds, since a stem is a piece
 normalized token; the rare text with a character whose normalization is not one
 character or none (ligatures such as ﷲ, İ, Σ, characters beyond the BMP) takes the plain
 rule. It also keeps the stemmer's cache from filling with every word of every snippet.
+
+Nor is every token read: tokenizing was half a snippet's time. The snippet needs the
+first tokens (the lead, when nothing is hit) and the tokens near the matches (which
+window holds the most hits, and the context shown before it), so the text is tokenized
+there alone (:func:`_islands`). The finder is compiled once per set of stems (a bounded
+LRU: the pages of one query share it).
 """
 
 from __future__ import annotations
@@ -109,31 +115,6 @@ def _stem_finder(wanted: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile("(?=(" + "|".join(alts) + "))")
 
 
-def _hit_tokens(text: str, spans: list[tuple[int, int]], wanted: set[str]) -> list[int]:
-    """Indexes of the tokens whose stem is wanted, in order."""
-    def hit(i: int) -> bool:
-        tok = text[spans[i][0]:spans[i][1]]
-        return tok[0].isalnum() and stem(tok) in wanted
-
-    if not wanted:
-        return []
-    if _tables().unsafe.search(text):  # the plain rule, token by token
-        return [i for i in range(len(spans)) if hit(i)]
-    finder = _stem_finder(frozenset(wanted))
-    if finder is None:
-        return []
-    starts = [s for s, _ in spans]
-    candidates: set[int] = set()
-    for m in finder.finditer(text):
-        p, e = m.start(1), m.end(1)
-        j = max(0, bisect_right(starts, p) - 1)
-        while j < len(spans) and spans[j][0] < e:
-            if spans[j][1] > p:
-                candidates.add(j)
-            j += 1
-    return sorted(i for i in candidates if hit(i))
-
-
 def _best_window(hits: list[int], n: int, width: int) -> int:
     """The first token of the first window of ``width`` tokens holding the most hits. A
     window beats the ones before it only where a hit enters it, so those starts (and 0)
@@ -155,17 +136,94 @@ def _best_window(hits: list[int], n: int, width: int) -> int:
 
 
 def _make_snippet(text: str, wanted: set[str], *, width: int) -> Snippet:
-    spans = [m.span() for m in _TOKEN.finditer(text)]
+    if wanted and _tables().unsafe.search(text):  # the plain rule, token by token
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        hits = [i for i, span in enumerate(spans) if _is_hit(text, span, wanted)]
+        return _cut(text, spans, hits, len(spans), width)
+    finder = _stem_finder(frozenset(wanted)) if wanted else None
+    matches = [(m.start(1), m.end(1)) for m in finder.finditer(text)] if finder else []
+    spans, candidates, n = _islands(text, matches, width)
+    hits = [i for i in candidates if _is_hit(text, spans[i], wanted)]
+    return _cut(text, spans, hits, n, width)
+
+
+def _is_hit(text: str, span: tuple[int, int], wanted: set[str]) -> bool:
+    tok = text[span[0]:span[1]]
+    return tok[0].isalnum() and stem(tok) in wanted
+
+
+def _islands(text: str, matches: list[tuple[int, int]], width: int
+             ) -> tuple[list[tuple[int, int]], list[int], int]:
+    """The tokens a snippet can need, without tokenizing the whole text: (spans, the
+    indexes of the tokens overlapping a match in order, n), where the spans are the first
+    ``width + 1`` tokens, then islands of tokens around the matches. A token never holds
+    white space, so tokenizing from just after a space gives the text's own tokens from
+    there on. An island starts so that at least ``width + 2`` tokens come before its first
+    match (the window and the 3 tokens of context :func:`_cut` may show): no window holds
+    hits of two islands, nor can a window of one start at the text's first token, so
+    counting hits by these indexes picks the same window as counting them in the whole
+    text. ``n`` is the number of tokens when all were read, else one more than the spans
+    (the text goes on)."""
+    spans: list[tuple[int, int]] = []
+    at = len(text)  # where reading goes on: the end of the last token read, or a space
+    for m in _TOKEN.finditer(text):
+        spans.append(m.span())
+        if len(spans) > width:
+            at = m.end()
+            break
+    begin = 0  # where the island being read starts in spans
+    candidates: list[int] = []
+    seen = -1
+    need = width + 2
+    for p, e in matches:
+        if at < e:
+            back = p - _BACK * need
+            gap = _SPACE.search(text, back, p) if back > at else None
+            if gap is not None:  # far from what was read: try an island of its own
+                island, end = _read(text, gap.end(), e)
+                k = bisect_left(island, (p, 0))  # tokens starting before p, then those ending by p
+                if k - (1 if k and island[k - 1][1] > p else 0) >= need:
+                    begin = len(spans)
+                    spans += island
+                    at = end
+            if at < e:
+                more, at = _read(text, at, e)
+                spans += more
+        j = max(begin, bisect_right(spans, (p, _MAX), begin) - 1)
+        while j < len(spans) and spans[j][0] < e:
+            if spans[j][1] > p and j > seen:
+                candidates.append(j)
+                seen = j
+            j += 1
+    return spans, candidates, len(spans) + (0 if at >= len(text) else 1)
+
+
+def _read(text: str, start: int, e: int) -> tuple[list[tuple[int, int]], int]:
+    """The tokens from ``start`` (where a token ends, or just after a space) to the first
+    space at or after ``e`` (which no token crosses), and where that space is."""
+    space = _SPACE.search(text, e)
+    end = space.start() if space else len(text)
+    return [m.span() for m in _TOKEN.finditer(text, start, end)], end
+
+
+_BACK = 8  # characters per token assumed when backing up to start an island
+_MAX = 1 << 62
+_SPACE = re.compile(r"\s")
+
+
+def _cut(text: str, spans: list[tuple[int, int]], hits: list[int], n: int, width: int) -> Snippet:
+    """The snippet of the best window (:func:`_best_window`) with 3 tokens of context
+    before it. ``n``: how many tokens the text has (or any number above ``len(spans)``
+    when not all were read)."""
     if not spans:
         return Snippet("")
-    hits = _hit_tokens(text, spans, wanted)
-    best_i = _best_window(hits, len(spans), width)
+    best_i = _best_window(hits, n, width)
     lo = max(0, best_i - (3 if best_i else 0))
-    hi = min(len(spans), lo + width)
+    hi = min(n, lo + width)
     start, end = spans[lo][0], spans[hi - 1][1]
     piece = text[start:end].replace("\n", " ")
     prefix = "… " if lo > 0 else ""
-    suffix = " …" if hi < len(spans) else ""
+    suffix = " …" if hi < n else ""
     marks = [(spans[i][0] - start + len(prefix), spans[i][1] - start + len(prefix))
              for i in hits[bisect_left(hits, lo):bisect_left(hits, hi)]]
     return Snippet(prefix + piece + suffix, marks)

@@ -55,10 +55,18 @@ class SQLStore(Store):
         arguments): which documents match ``q``'s words, without ranking them."""
 
     @abstractmethod
-    def _text_match(self, q: Query) -> tuple[str, str, str, list[Any]]:
+    def _text_match(self, q: Query, *, documents: bool = True) -> tuple[str, str, str, list[Any]]:
         """(FROM clause joining the index to ``documents d``, WHERE condition, rank
         expression where lower ranks first, the bound arguments of the FROM clause then of
-        the WHERE condition; the rank expression takes none)."""
+        the WHERE condition; the rank expression takes none). ``documents=False``: the
+        index alone, without ``d`` (for :meth:`_index_cols`)."""
+
+    def _index_cols(self, cols: str) -> str | None:
+        """``cols`` read from the full-text index alone, when the index holds them (the
+        document's key), else None. Every indexed row is a stored document's, so a match
+        without a document filter needs no join: a common word matches thousands of
+        articles, and joining ``documents`` for each took as long as matching them."""
+        return None
 
     @abstractmethod
     def _doc_order(self) -> str:
@@ -251,8 +259,8 @@ class SQLStore(Store):
 
     @abstractmethod
     def _phrase_hit(self, phrase: Term) -> tuple[str, list[Any]]:
-        """A condition (within ``_text_match``'s FROM clause) true when the document holds
-        ``phrase``, with its bound arguments."""
+        """A condition (within ``_text_match``'s FROM clause, with or without ``d``) true
+        when the document holds ``phrase``, with its bound arguments."""
 
     def _tier_sql(self, q: Query) -> tuple[str, list[Any]]:
         """How many of the query's known multi-word names (:mod:`marsad.store.names`) a
@@ -271,9 +279,10 @@ class SQLStore(Store):
         search query, which :mod:`marsad.store.reads.search` orders and folds."""
         where, args = self._filter_sql(q)
         if q.has_text:
-            from_, match, rank, base_args = self._text_match(q)
+            bare = None if where else self._index_cols(cols)
+            from_, match, rank, base_args = self._text_match(q, documents=bare is None)
             tier, tier_args = self._tier_sql(q)
-            sql = f"SELECT {cols}, {rank} AS rank, {tier} AS tier FROM {from_} WHERE {match}"
+            sql = f"SELECT {bare or cols}, {rank} AS rank, {tier} AS tier FROM {from_} WHERE {match}"
             base_args = [*tier_args, *base_args]
         else:
             sql, base_args = f"SELECT {cols}, 0.0 AS rank, 0 AS tier FROM documents d WHERE 1=1", []

@@ -136,12 +136,15 @@ class SQLiteStore(SQLStore):
             [q.fts_match()],
         )
 
-    def _text_match(self, q: Query) -> tuple[str, str, str, list[Any]]:
+    def _text_match(self, q: Query, *, documents: bool = True) -> tuple[str, str, str, list[Any]]:
         from_, cond, args = self._match_only(q)
-        return from_, cond, "bm25(documents_fts, 3.0, 1.0)", args
+        return from_ if documents else "documents_fts", cond, "bm25(documents_fts, 3.0, 1.0)", args
+
+    def _index_cols(self, cols: str) -> str | None:
+        return "documents_fts.rowid AS id" if cols == "d.rowid AS id" else None
 
     def _phrase_hit(self, phrase: Term) -> tuple[str, list[Any]]:
-        return ("d.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+        return ("documents_fts.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
                 [fts_term(phrase)])
 
     def _doc_order(self) -> str:
