@@ -83,7 +83,7 @@ def test_jsonl_line_over_the_limit_is_read_cut_and_the_next_line_too(tmp_path: P
 def test_html_page_has_a_lower_byte_cap(tmp_path: Path) -> None:
     """A page's parse tree costs ~20 bytes per byte of markup (95 MB: 1.9 GB), so a page
     over MAX_HTML_BYTES is refused from its size, where a text file of that size is read."""
-    from marsad.ingest.paths import MAX_HTML_BYTES
+    from marsad.ingest.readers import MAX_HTML_BYTES
 
     page = tmp_path / "huge.html"
     with open(page, "wb") as f:

@@ -27,7 +27,7 @@ from marsad.ingest.encoding import binary_kind
 from marsad.ingest.feeds import read_feed
 from marsad.ingest.formats import COMPRESSED, SUPPORTED, WHOLE_KINDS, kind_from_name, sniff
 from marsad.ingest.jsonl import read_jsonl
-from marsad.ingest.readers import MAX_HTML_BYTES, read_html, read_json, read_txt
+from marsad.ingest.readers import html_limit, read_html, read_json, read_txt
 from marsad.ingest.result import ReadResult
 from marsad.ingest.streams import (
     SNIFF_BYTES,
@@ -48,7 +48,7 @@ SUPPORTED_FIX = f"marsad reads {SUPPORTED}"
 
 def whole_limit(kind: str | None, max_bytes: int) -> int:
     """The byte cap of an input read whole: ``max_bytes``, lower for HTML pages."""
-    return min(max_bytes, MAX_HTML_BYTES) if kind == "html" else max_bytes
+    return html_limit(max_bytes) if kind == "html" else max_bytes
 
 
 def _whole(kind: str, data: bytes, origin: str) -> Iterator[ReadResult]:

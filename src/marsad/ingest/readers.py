@@ -20,6 +20,11 @@ from marsad.model import Document
 MAX_HTML_BYTES = 32 * 2**20
 
 
+def html_limit(max_bytes: int) -> int:
+    """The byte cap of one web page under an input cap of ``max_bytes``."""
+    return min(max_bytes, MAX_HTML_BYTES)
+
+
 def decode_text(data: bytes, *, origin: str, declared: str | None = None) -> tuple[str, str]:
     dec = decode_bytes(data, source=origin, declared=declared)
     if looks_like_control_garbage(dec.text):

@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any, BinaryIO
 
 from marsad.errors import InputError
-from marsad.ingest.readers import MAX_HTML_BYTES, document_from_html
+from marsad.ingest.readers import document_from_html, html_limit
 from marsad.ingest.result import ReadResult
 from marsad.ingest.streams import (
     ByteSource,
@@ -206,7 +206,7 @@ def _read_record(record: Any, where: str, max_bytes: int) -> ReadResult | None:
         start = raw.limit
         content = bounded_inflate(content, origin=where, compressed=lambda: start - raw.limit,
                                   rest=_SKIPPED)
-    cap = min(max_bytes, MAX_HTML_BYTES)  # a page: the HTML cap, as for a page read from a file
+    cap = html_limit(max_bytes)  # a page: the HTML cap, as for a page read from a file
     try:
         data = content.read(cap + 1)
     except InflateError as err:

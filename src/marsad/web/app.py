@@ -18,6 +18,7 @@ from starlette.requests import Request
 import marsad
 from marsad.web import errors
 from marsad.web.middleware import SecurityHeaders, SizeLimits
+from marsad.web.pages import stories
 from marsad.web.routes import ROUTES
 from marsad.web.searching import search
 from marsad.web.state import ServerState, ServeSettings
@@ -41,7 +42,8 @@ def create_app(settings: ServeSettings | str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.start_warm(lambda: search(state, "", limit=state.settings.page_size, offset=0,
-                                        collapse=True, facets=True))
+                                        collapse=True, facets=True),
+                         lambda: stories.first_page(state))
         yield
         state.close()
 

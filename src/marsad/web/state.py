@@ -364,17 +364,16 @@ class ServerState:
         finally:
             lock.release()
 
-    def start_warm(self, first_page: Callable[[], Any] | None = None) -> None:
+    def start_warm(self, *first_pages: Callable[[], Any]) -> None:
         """Fill the caches the first pages need, in a thread (start-up stays instant);
-        ``first_page`` computes the home page's search (the app passes it: search is a
-        layer above this state)."""
-        self._warm_thread = threading.Thread(target=self.warm, args=(first_page,),
+        ``first_pages`` compute the pages' own first views (the app passes them: the pages
+        are a layer above this state)."""
+        self._warm_thread = threading.Thread(target=self.warm, args=first_pages,
                                              name="marsad-warm", daemon=True)
         self._warm_thread.start()
 
-    def warm(self, first_page: Callable[[], Any] | None = None) -> None:
+    def warm(self, *first_pages: Callable[[], Any]) -> None:
         from marsad.store.reads.sources import list_sources, source_topics
-        from marsad.store.reads.stories import list_stories, story_sizes
         from marsad.text.stem import stem
 
         steps = [
@@ -382,14 +381,11 @@ class ServerState:
             self.meta,
             self.facet_index,
             self.events_table,
-            first_page or (lambda: None),
+            *first_pages[:1],  # the home page's search first
             lambda: self.cached("stats", lambda: self.reader().stats()),
             lambda: self.cached("sources", lambda: list_sources(self.reader())),
             lambda: self.cached("source_topics", lambda: source_topics(self.reader())),
-            # the stories page's first page, as it asks (stories of 2+ articles: pages/stories.py)
-            lambda: self.cached(("story_sizes", 2), lambda: story_sizes(self.reader(), min_articles=2)),
-            lambda: self.cached(("stories_page", 0, 2),
-                                lambda: list_stories(self.reader(), limit=50, offset=0, min_articles=2)),
+            *first_pages[1:],
         ]
         for step in steps:
             if self._closing.is_set():

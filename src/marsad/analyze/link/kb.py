@@ -67,6 +67,10 @@ class KnowledgeBase:
     max_alias_words: int = 1
     spot_first_words: set[str] = field(default_factory=set)
 
+    def city_kind(self, cc: str | None, name_en: str | None) -> str:
+        """"capital" for a country's capital (it also stands for its government), else "city"."""
+        return "capital" if cc is not None and name_en and self.capitals.get(cc) == name_en else "city"
+
     # -- building ---------------------------------------------------------------------------
     def add(self, entry: KBEntry, aliases: Iterable[str]) -> None:
         eid = entry.entity.id
@@ -262,13 +266,13 @@ def _demote_name(kb: KnowledgeBase, eid: str, raw: str) -> None:
 def _load_places(kb: KnowledgeBase, d: Path) -> None:
     for gid, cc, lat, lon, pop, en, ar, aliases in _rows(d / "places.tsv", 8):
         p = int(pop or 0)
-        capital = kb.capitals.get(cc) == en  # a capital also stands for its government
+        kind = kb.city_kind(cc, en)
         ent = Entity(
             id=f"gn:{gid}", type="LOC", name_ar=ar.lstrip("~"), name_en=en, country=cc,
-            lat=float(lat), lon=float(lon), geonames_id=int(gid), kind="capital" if capital else "city",
+            lat=float(lat), lon=float(lon), geonames_id=int(gid), kind=kind,
         )
         prior = math.log10(p + 10) + CURATED_PLACE_BONUS
-        if capital:
+        if kind == "capital":
             prior += CAPITAL_BONUS
         kb.add(KBEntry(ent, prior, "place", p), _split(aliases))
         if ar.startswith("~"):

@@ -170,13 +170,12 @@ class Resolver:
             return Candidate(eid, "LOC", e.country, e.kind, e.lat, e.lon, entry.prior, penalty,
                              False, "place")
         prior = math.log10(place.pop + 10)
-        capital = self.kb.capitals.get(place.cc) == place.name
-        if capital:
+        kind = self.kb.city_kind(place.cc, place.name)
+        if kind == "capital":
             prior += CAPITAL_BONUS
         if place.cc in ARAB_LEAGUE:
             prior += ARAB_BONUS
-        return Candidate(eid, "LOC", place.cc, "capital" if capital else "city", place.lat, place.lon,
-                         prior, penalty, False, "geonames")
+        return Candidate(eid, "LOC", place.cc, kind, place.lat, place.lon, prior, penalty, False, "geonames")
 
     # -- scoring ----------------------------------------------------------------------------
     def resolve(self, text: str, mention_type: str, ctx: Context | None = None,
@@ -215,7 +214,7 @@ class Resolver:
                 e = Entity(id=entity_id, type="LOC", name_ar=place.name_ar or place.name,
                            name_en=place.name, country=place.cc, lat=place.lat, lon=place.lon,
                            geonames_id=place.gid,
-                           kind="capital" if self.kb.capitals.get(place.cc) == place.name else "city",
+                           kind=self.kb.city_kind(place.cc, place.name),
                            aliases=self.geo.names(place.gid))
                 self._geo_entities[entity_id] = e
         if e is None:

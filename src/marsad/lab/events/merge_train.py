@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from marsad.analyze.events.coder import EventCoder
@@ -77,8 +78,7 @@ def collect(sets: Sequence[ArticleSet]) -> tuple[list[RowExample], dict[str, lis
 
 
 def _copy(e: Event) -> Event:
-    from dataclasses import replace
-
+    """A row that merging may change (it appends to ``mentions`` and fills fields)."""
     return replace(e, mentions=list(e.mentions))
 
 

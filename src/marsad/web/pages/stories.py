@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Path, Query, Request
 from fastapi.responses import HTMLResponse
 
@@ -9,6 +11,7 @@ from marsad.store.reads.stories import get_story, list_stories, story_sizes
 from marsad.web.errors import not_found
 from marsad.web.pages.common import pager, reader, state
 from marsad.web.render import page
+from marsad.web.state import ServerState
 
 PAGE_SIZE = 50
 # a "story" of one article is an article no other tells: on 3,001 real articles 1,665 of the
@@ -16,15 +19,30 @@ PAGE_SIZE = 50
 MIN_ARTICLES = 2
 
 
+def sizes(st: ServerState, least: int) -> tuple[int, int]:
+    """(stories listed, articles standing alone), cached per generation."""
+    return st.cached(("story_sizes", least), lambda: story_sizes(st.reader(), min_articles=least))
+
+
+def listed(st: ServerState, offset: int, least: int) -> list[dict[str, Any]]:
+    """One page of the list, cached per generation."""
+    return st.cached(("stories_page", offset, least),
+                     lambda: list_stories(st.reader(), limit=PAGE_SIZE, offset=offset, min_articles=least))
+
+
+def first_page(st: ServerState) -> None:
+    """What the page's first view needs (the server's warm-up computes it)."""
+    sizes(st, MIN_ARTICLES)
+    listed(st, 0, MIN_ARTICLES)
+
+
 def stories_page(request: Request, page_: int = Query(1, alias="page", ge=1, le=10000),
                  singles: bool = Query(False, description="list one-article stories too")) -> HTMLResponse:
     st = state(request)
-    store = reader(request)
     least = 1 if singles else MIN_ARTICLES
-    total, alone = st.cached(("story_sizes", least), lambda: story_sizes(store, min_articles=least))
+    total, alone = sizes(st, least)
     pg = pager(total, page_, PAGE_SIZE)
-    rows = st.cached(("stories_page", pg["offset"], least),
-                     lambda: list_stories(store, limit=PAGE_SIZE, offset=pg["offset"], min_articles=least))
+    rows = listed(st, pg["offset"], least)
     return page(request, "stories.html", title="", rows=rows, pg=pg, singles=singles, alone=alone)
 
 
